@@ -1,0 +1,40 @@
+/**
+ * Packages depend downwards only: front ends -> core/eval, eval -> core, core -> nothing
+ * internal, and only the CLI wires front ends together. Checked on both package.json and the
+ * actual imports in src/, so a deep or undeclared import fails here before it ships.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const PACKAGES = resolve(import.meta.dirname, '../..');
+const ALLOWED: Record<string, string[]> = {
+  core: [],
+  eval: ['core'],
+  image: ['core', 'eval'],
+  audio: ['core', 'eval'],
+  video: ['core', 'eval'],
+  cli: ['core', 'eval', 'image', 'audio', 'video'],
+};
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('package boundaries', () => {
+  it.each(Object.keys(ALLOWED))('%s imports only the packages below it, through their public entry', (name) => {
+    const manifest = JSON.parse(readFileSync(join(PACKAGES, name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const declared = Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@augprior/')).map((d) => d.slice('@augprior/'.length));
+    expect(declared.every((d) => ALLOWED[name]!.includes(d)), `${name} declares ${declared}`).toBe(true);
+    for (const file of sources(join(PACKAGES, name, 'src'))) {
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/from '(@augprior\/[^']+)'/g)) {
+        const [, target, ...deep] = spec!.split('/');
+        expect(deep, `${file} deep-imports ${spec}`).toEqual([]);
+        expect(ALLOWED[name], `${file} imports ${spec}`).toContain(target);
+      }
+    }
+  });
+});

@@ -1,0 +1,183 @@
+/** `augprior train`: config -> engine -> data, teacher, student -> the core trainer -> result.json. */
+import { resolve } from 'node:path';
+import {
+  AugpriorError,
+  RunDir,
+  configHash,
+  createModel,
+  createProgress,
+  dataSources,
+  describeDataRoot,
+  evalSets,
+  normalizeInput,
+  parseExperiment,
+  readConfigFile,
+  resolveDataRoot,
+  sectionValidators,
+  selectEngine,
+  splitKind,
+  teacherKinds,
+  tf,
+  train,
+  type Experiment,
+  type ProgressMode,
+} from '@augprior/core';
+import { evaluateClassifier, scalarMetrics } from '@augprior/eval';
+import { emitResult, note, type CommandIO } from '../io.js';
+import { applyCommandLine, parseFlags, stringFlag, type Flags } from '../options.js';
+import { registerFrontEnds } from '../wire.js';
+import { VERSION } from '../version.js';
+
+export const TRAIN_HELP = `augprior train --config <experiment.json> [--set key=value ...] [options]
+augprior train --resume <run-dir> [--max-steps N] [--max-minutes M]
+
+Trains a student (distill: KL to a teacher; supervised: cross-entropy) and writes
+runs/<name>/{config.json, metrics.jsonl, checkpoints/, result.json}.
+
+  --name <name>          run name (default: the config's name)
+  --runs-dir <dir>       where runs are created (default: runs)
+  --max-steps <n>        step budget          --max-minutes <m>  wall-clock budget
+  --seed <n>             seed for init, data and augmentation
+  --resume <run-dir>     continue a run from its newest checkpoint (same config)
+  --backend <engine>     auto|tensorflow|torch|webgpu|wasm|cpu (default: auto, or $AUGPRIOR_BACKEND)
+  --threads <n>          intra-op threads for native engines (0 = all cores)
+  --data-root <dir>      data root (default: $AUGPRIOR_DATA, ../shared/data, ~/.cache/augprior)
+  --progress <mode>      auto|bar|lines|off
+  --json                 print the result as one JSON object on the last stdout line`;
+
+const SHORTHANDS = { name: 'name', 'runs-dir': 'runsDir', 'max-steps': 'maxSteps', 'max-minutes': 'maxMinutes', seed: 'seed' };
+
+/** Budget-like fields a resumed run may change; anything else would break exact resumption. */
+const RESUMABLE_CHANGES = new Set(['maxSteps', 'maxMinutes', 'engine', 'logEvery', 'evalEvery', 'checkpointEvery', 'keepCheckpoints', 'evalBatchSize']);
+
+function resolveConfig(flags: Flags, io: CommandIO): { experiment: Experiment; resumeDir: string | undefined; source: string } {
+  const resumeDir = stringFlag(flags, 'resume');
+  if (resumeDir) {
+    const run = RunDir.open(resolve(io.cwd, resumeDir));
+    const original = run.readConfig() as Record<string, unknown>;
+    const changed = applyCommandLine(original, flags, io.env, SHORTHANDS);
+    for (const key of Object.keys(changed)) {
+      if (JSON.stringify(changed[key]) !== JSON.stringify(original[key]) && !RESUMABLE_CHANGES.has(key)) {
+        throw new AugpriorError('cli.resume-change', `--resume cannot change "${key}" of ${run.path}`, `only ${[...RESUMABLE_CHANGES].join(', ')} may change when resuming; start a new run for anything else`);
+      }
+    }
+    return { experiment: parseExperiment(changed, sectionValidators, run.configPath), resumeDir: run.path, source: run.configPath };
+  }
+  const configPath = stringFlag(flags, 'config');
+  if (!configPath) throw new AugpriorError('cli.no-config', 'train needs --config <experiment.json> or --resume <run-dir>', 'see experiments/ for ready-made configs');
+  const raw = applyCommandLine(readConfigFile(resolve(io.cwd, configPath)), flags, io.env, SHORTHANDS);
+  return { experiment: parseExperiment(raw, sectionValidators, configPath), resumeDir: undefined, source: configPath };
+}
+
+export async function trainCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { flags } = parseFlags(argv, {
+    name: { type: 'string' },
+    'runs-dir': { type: 'string' },
+    'max-steps': { type: 'string' },
+    'max-minutes': { type: 'string' },
+    seed: { type: 'string' },
+    resume: { type: 'string' },
+  });
+  if (flags['help']) {
+    io.stdout.write(`${TRAIN_HELP}\n`);
+    return 0;
+  }
+  registerFrontEnds();
+  const { experiment: e, resumeDir, source: configSource } = resolveConfig(flags, io);
+
+  // --- engine and data root
+  const engine = await selectEngine(e.engine);
+  note(io, `[augprior] ${engine.reason}`);
+  const dataRoot = resolveDataRoot({ flag: stringFlag(flags, 'data-root'), env: io.env });
+  const context = { dataRoot, seed: e.seed, cwd: io.cwd };
+
+  // --- run directory, models, data (resources are released in `finally`)
+  const runDir = resumeDir ? RunDir.open(resumeDir) : RunDir.create(resolve(io.cwd, e.runsDir), e.name, e);
+  note(io, `[augprior] run ${runDir.path} (config ${configSource}, data root ${describeDataRoot(dataRoot)})`);
+  const student = createModel(e.student.arch, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed);
+  const trainData = await dataSources.get(e.data.kind).open(splitKind(e.data)[1], context);
+  const teacher = e.teacher ? await teacherKinds.get(e.teacher.kind).load(splitKind(e.teacher)[1], context) : undefined;
+  const evalSet = e.eval ? await evalSets.get(e.eval.kind).open(splitKind(e.eval)[1], context) : undefined;
+  const progress = createProgress({ label: e.name, unit: 'img', mode: (stringFlag(flags, 'progress') ?? 'auto') as ProgressMode, stream: io.stderr });
+  const abort = new AbortController();
+  const onSignal = () => {
+    note(io, '[augprior] stopping after this step (checkpoint first); press again to kill');
+    abort.abort();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    if (trainData.inputShape[2] !== e.student.inChannels) {
+      throw new AugpriorError('train.channel-mismatch', `${trainData.description} yields ${trainData.inputShape[2]}-channel input but student.inChannels is ${e.student.inChannels}`);
+    }
+    if (evalSet && evalSet.numClasses !== e.student.numClasses) {
+      throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student predicts ${e.student.numClasses}`);
+    }
+    const studentPredict = (x: tf.Tensor) => student.forward(normalizeInput(x, e.student.normalize), { training: false });
+    const teacherPredict = teacher ? (x: tf.Tensor) => teacher.logits(x) : undefined;
+    const teacherEval = evalSet && teacher ? scalarMetrics(await evaluateClassifier(teacher.logits.bind(teacher), evalSet, { batchSize: e.evalBatchSize })) : undefined;
+    if (teacherEval) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherEval['top1']! * 100).toFixed(2)}%`);
+
+    const started = new Date();
+    const outcome = await train({
+      experiment: e,
+      student,
+      ...(teacher ? { teacher } : {}),
+      source: trainData,
+      runDir,
+      engine,
+      progress,
+      signal: abort.signal,
+      ...(evalSet
+        ? { evaluate: async () => scalarMetrics(await evaluateClassifier(studentPredict, evalSet, { batchSize: e.evalBatchSize, ...(teacherPredict ? { teacher: teacherPredict } : {}) })) }
+        : {}),
+    });
+    progress.stop();
+
+    const result = {
+      name: e.name,
+      status: outcome.stopReason === 'interrupted' ? 'interrupted' : 'completed',
+      stopReason: outcome.stopReason,
+      mode: e.mode,
+      runDir: runDir.path,
+      steps: outcome.state.step,
+      samplesSeen: outcome.state.samplesSeen,
+      wallSeconds: Math.round(outcome.state.elapsedSeconds * 10) / 10,
+      engine: { name: engine.engine, tfjsBackend: engine.tfjsBackend, device: engine.device, reason: engine.reason },
+      student: { arch: student.arch, parameters: student.parameterCount(), numClasses: student.numClasses },
+      teacher: teacher ? { description: teacher.description, ...(teacherEval ? { eval: teacherEval } : {}) } : null,
+      data: trainData.description,
+      evalSet: evalSet?.description ?? null,
+      train: outcome.lastTrain ?? null,
+      eval: outcome.lastEval ?? null,
+      resumedFrom: outcome.resumedFrom ?? null,
+      configHash: configHash(e),
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      augprior: VERSION,
+    };
+    runDir.writeResult(result);
+    emitResult(io, flags['json'] === true, result, () => summarize(result));
+    return outcome.stopReason === 'interrupted' ? 130 : 0;
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    trainData.dispose();
+    teacher?.dispose();
+    student.dispose();
+  }
+}
+
+function summarize(r: { name: string; runDir: string; steps: number; samplesSeen: number; wallSeconds: number; engine: { name: string }; eval: Record<string, number> | null; teacher: { eval?: Record<string, number> } | null; stopReason: string }): string {
+  const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(2)}%`);
+  return [
+    `run        ${r.name} (${r.runDir})`,
+    `stopped    ${r.stopReason} after ${r.steps} steps, ${r.samplesSeen} samples, ${r.wallSeconds}s on ${r.engine.name}`,
+    `student    top1 ${pct(r.eval?.['top1'])}${r.eval?.['agreement'] !== undefined ? `, agreement with teacher ${pct(r.eval['agreement'])}` : ''}`,
+    ...(r.teacher?.eval ? [`teacher    top1 ${pct(r.teacher.eval['top1'])}`] : []),
+  ].join('\n');
+}

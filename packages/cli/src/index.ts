@@ -1,0 +1,2 @@
+export { run, USAGE } from './main.js';
+export { selfCommand } from './self.js';

@@ -1,0 +1,53 @@
+/** Dispatches `augprior <command>`; user errors print as one clear message, not a stack trace. */
+import { isAugpriorError } from '@augprior/core';
+import { benchCommand } from './commands/bench.js';
+import { datasetsCommand } from './commands/datasets.js';
+import { evalCommand } from './commands/eval.js';
+import { infoCommand } from './commands/info.js';
+import { trainCommand } from './commands/train.js';
+import { defaultIO, type CommandIO } from './io.js';
+import { VERSION } from './version.js';
+
+const COMMANDS: Record<string, { run: (argv: string[], io: CommandIO) => Promise<number>; summary: string }> = {
+  train: { run: trainCommand, summary: 'train a student (distillation) or a teacher (supervised) from an experiment config' },
+  eval: { run: evalCommand, summary: 'evaluate a trained run on a dataset' },
+  bench: { run: benchCommand, summary: 'training/eval throughput of the reference workload per engine' },
+  info: { run: infoCommand, summary: 'versions, engines, data root, optional packages' },
+  datasets: { run: datasetsCommand, summary: 'list, verify and fetch registered datasets and teachers' },
+};
+
+export const USAGE = `augprior ${VERSION}: train networks from ONE image, recording or video by distilling a teacher
+
+usage: augprior <command> [--config <json>] [--set key=value ...] [--json] [options]
+
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+  .join('\n')}
+
+Run \`augprior <command> --help\` for a command's options.`;
+
+export async function run(argv: string[], io: CommandIO = defaultIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`augprior: unknown command "${name}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (isAugpriorError(error)) {
+      io.stderr.write(`augprior ${name}: error [${error.code}] ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

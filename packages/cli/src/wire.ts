@@ -1,0 +1,16 @@
+/** The one place front ends are plugged into core's registries. */
+import { dataSources, evalSets, teacherKinds } from '@augprior/core';
+import { registerAudio } from '@augprior/audio';
+import { registerImage } from '@augprior/image';
+import { registerVideo } from '@augprior/video';
+
+let wired = false;
+
+export function registerFrontEnds(): void {
+  if (wired) return;
+  const registries = { dataSources, evalSets, teacherKinds };
+  registerImage(registries);
+  registerAudio(registries);
+  registerVideo(registries);
+  wired = true;
+}

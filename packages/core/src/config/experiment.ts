@@ -1,0 +1,152 @@
+/**
+ * The experiment config: one JSON file in experiments/, validated once at load, saved resolved
+ * (defaults filled in) into the run directory. Components are a registry name plus arguments
+ * (torchdistill's key + kwargs), so `parseExperiment` can check every name and argument before a
+ * single tensor is allocated, and report the exact field that is wrong.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { AugpriorError } from '../errors.js';
+import { ENGINE_NAMES } from '../engine/select-engine.js';
+import { losses } from '../losses/index.js';
+import { models } from '../models/index.js';
+import { optimizers } from '../optim/optimizers.js';
+import { schedules } from '../optim/schedules.js';
+import type { Registry } from '../registry.js';
+import { applyOverrides } from './overrides.js';
+import { formatZodIssues } from './zod-errors.js';
+
+/** A component chosen by kind, whose remaining fields a registry entry validates. */
+const kindWithArgs = z.looseObject({ kind: z.string().min(1) });
+
+export const NormalizationSchema = z.strictObject({
+  /** Per-channel mean / std applied after scaling inputs to [0, 1]. */
+  mean: z.array(z.number()).min(1),
+  std: z.array(z.number().positive()).min(1),
+});
+
+export const ExperimentSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, _ . - only (it names the run folder)'),
+    description: z.string().default(''),
+    /** distill: KL to a teacher on unlabeled data. supervised: cross-entropy on labels (teacher training). */
+    mode: z.enum(['distill', 'supervised']),
+    seed: z.number().int().min(0).default(0),
+    engine: z
+      .strictObject({
+        backend: z.enum(['auto', ...ENGINE_NAMES]).default('auto'),
+        threads: z.number().int().min(0).default(0),
+        device: z.enum(['cpu', 'cuda']).default('cpu'),
+      })
+      .default({ backend: 'auto', threads: 0, device: 'cpu' }),
+    data: kindWithArgs,
+    eval: kindWithArgs.optional(),
+    teacher: kindWithArgs.optional(),
+    student: z.strictObject({
+      arch: z.string(),
+      numClasses: z.number().int().positive(),
+      inChannels: z.number().int().positive().default(3),
+      normalize: NormalizationSchema.optional(),
+    }),
+    loss: z.strictObject({ name: z.string(), args: z.record(z.string(), z.unknown()).default({}) }).optional(),
+    optimizer: z
+      .strictObject({ name: z.string().default('adam'), lr: z.number().positive().default(1e-3), args: z.record(z.string(), z.unknown()).default({}) })
+      .default({ name: 'adam', lr: 1e-3, args: {} }),
+    schedule: z.strictObject({ name: z.string().default('constant'), args: z.record(z.string(), z.unknown()).default({}) }).default({ name: 'constant', args: {} }),
+    batchSize: z.number().int().positive(),
+    /** Budgets: training stops at whichever comes first (at least one is required). */
+    maxSteps: z.number().int().positive().optional(),
+    maxMinutes: z.number().positive().optional(),
+    logEvery: z.number().int().positive().default(10),
+    evalEvery: z.number().int().positive().optional(),
+    evalBatchSize: z.number().int().positive().default(256),
+    checkpointEvery: z.number().int().positive().default(100),
+    keepCheckpoints: z.number().int().positive().default(2),
+    runsDir: z.string().default('runs'),
+  })
+  .refine((e) => e.maxSteps !== undefined || e.maxMinutes !== undefined, { message: 'set maxSteps or maxMinutes (a run needs a budget)', path: ['maxSteps'] })
+  .refine((e) => e.mode !== 'distill' || e.teacher !== undefined, { message: 'distill mode needs a teacher', path: ['teacher'] });
+
+export type Experiment = z.infer<typeof ExperimentSchema> & { loss: { name: string; args: Record<string, unknown> } };
+
+/** Registries that validate the `kind`-selected sections (front ends add their kinds to these). */
+export interface SectionValidators {
+  data: Registry<{ args: z.ZodType }>;
+  eval: Registry<{ args: z.ZodType }>;
+  teacher: Registry<{ args: z.ZodType }>;
+}
+
+function fail(source: string, message: string): never {
+  throw new AugpriorError('config.invalid', `${source}: ${message}`);
+}
+
+function checkArgs(source: string, field: string, schema: z.ZodType, value: unknown): Record<string, unknown> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) fail(source, formatZodIssues(parsed.error, field));
+  return parsed.data as Record<string, unknown>;
+}
+
+function checkName<T>(source: string, field: string, registry: Registry<T>, name: string): T {
+  if (!registry.has(name)) fail(source, `${field}: unknown ${registry.kind} "${name}"; known: ${registry.list().join(', ')}`);
+  return registry.get(name);
+}
+
+function checkKindSection(source: string, field: string, registry: Registry<{ args: z.ZodType }>, section: { kind: string }): Record<string, unknown> {
+  const entry = checkName(source, `${field}.kind`, registry, section.kind);
+  const { kind, ...args } = section;
+  return { kind, ...checkArgs(source, field, entry.args, args) };
+}
+
+/** Validates a raw config (after overrides) and fills every default. */
+export function parseExperiment(raw: unknown, validators: SectionValidators, source = 'config'): Experiment {
+  const parsed = ExperimentSchema.safeParse(raw);
+  if (!parsed.success) fail(source, formatZodIssues(parsed.error));
+  const e = parsed.data;
+  const loss = e.loss ?? { name: e.mode === 'distill' ? 'kl_divergence' : 'cross_entropy', args: {} };
+  const lossEntry = checkName(source, 'loss.name', losses, loss.name);
+  if (lossEntry.needs === 'teacher' && e.mode !== 'distill') fail(source, `loss.name: ${loss.name} needs a teacher, but mode is "${e.mode}"`);
+  if (lossEntry.needs === 'labels' && e.mode !== 'supervised') fail(source, `loss.name: ${loss.name} needs labels, but mode is "${e.mode}"`);
+  checkName(source, 'student.arch', models, e.student.arch);
+  const optimizerEntry = checkName(source, 'optimizer.name', optimizers, e.optimizer.name);
+  const scheduleEntry = checkName(source, 'schedule.name', schedules, e.schedule.name);
+  if (e.schedule.name === 'cosine' && e.maxSteps === undefined) fail(source, 'schedule.name: cosine decays to the last step, so it needs maxSteps');
+  if (e.student.normalize && e.student.normalize.mean.length !== e.student.normalize.std.length) fail(source, 'student.normalize: mean and std must have the same length');
+  return {
+    ...e,
+    data: checkKindSection(source, 'data', validators.data, e.data) as Experiment['data'],
+    eval: e.eval ? (checkKindSection(source, 'eval', validators.eval, e.eval) as Experiment['eval']) : undefined,
+    teacher: e.teacher ? (checkKindSection(source, 'teacher', validators.teacher, e.teacher) as Experiment['teacher']) : undefined,
+    loss: { name: loss.name, args: checkArgs(source, 'loss.args', lossEntry.args, loss.args) },
+    optimizer: { ...e.optimizer, args: checkArgs(source, 'optimizer.args', optimizerEntry.args, e.optimizer.args) },
+    schedule: { ...e.schedule, args: checkArgs(source, 'schedule.args', scheduleEntry.args, e.schedule.args) },
+  };
+}
+
+export function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AugpriorError('config.unreadable', `cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AugpriorError('config.not-json', `${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Reads a config file, applies `--set` overrides, validates. */
+export function loadExperiment(path: string, overrides: readonly string[], validators: SectionValidators): Experiment {
+  return parseExperiment(applyOverrides(readConfigFile(path), overrides), validators, path);
+}
+
+/** A short stable hash of the resolved config, recorded in results so runs can be grouped. */
+export function configHash(experiment: Experiment): string {
+  const canonical = JSON.stringify(experiment, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value as object).sort(([a], [b]) => a.localeCompare(b))) : value,
+  );
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
+}

@@ -1,0 +1,102 @@
+/**
+ * Kinds of training data, evaluation sets and teachers, chosen by `kind` in an experiment's
+ * `data`, `eval` and `teacher` sections. Core registers the generated ones; front ends add theirs
+ * (image patches, Speech Commands, UCF-101, imported teachers) through these registries.
+ */
+import type { z } from 'zod';
+import type { DataRoot } from '../data-root.js';
+import { Registry } from '../registry.js';
+import { teacherFromRun, TeacherFromRunArgs } from '../trainer/teacher-from-run.js';
+import type { BatchSource, LabeledDataset, Teacher } from '../trainer/types.js';
+import {
+  SyntheticShapesArgs,
+  SyntheticSingleImageArgs,
+  syntheticShapesSource,
+  syntheticShapesTestSet,
+  syntheticSingleImageSource,
+  type SyntheticShapesOptions,
+  type SyntheticSingleImageOptions,
+} from './synthetic.js';
+
+export interface OpenContext {
+  dataRoot: DataRoot;
+  /** The experiment's seed. */
+  seed: number;
+  /** Relative paths in a config (runs, files outside the data root) resolve against this. */
+  cwd: string;
+}
+
+export interface DataSourceKind {
+  description: string;
+  args: z.ZodType;
+  open(args: Record<string, unknown>, context: OpenContext): Promise<BatchSource>;
+}
+
+export interface EvalSetKind {
+  description: string;
+  args: z.ZodType;
+  open(args: Record<string, unknown>, context: OpenContext): Promise<LabeledDataset>;
+}
+
+export interface TeacherKind {
+  description: string;
+  args: z.ZodType;
+  load(args: Record<string, unknown>, context: OpenContext): Promise<Teacher>;
+}
+
+export const dataSources = Registry.from<DataSourceKind>('data source', [
+  [
+    'synthetic_shapes',
+    {
+      description: 'generated labelled orientation gratings (unit tests, teacher training)',
+      args: SyntheticShapesArgs,
+      open: async (args, { seed }) => syntheticShapesSource(SyntheticShapesArgs.parse(args) as SyntheticShapesOptions, seed),
+    },
+  ],
+  [
+    'synthetic_single_image',
+    {
+      description: 'random crops of ONE generated grating mosaic (the single-source setting in miniature)',
+      args: SyntheticSingleImageArgs,
+      open: async (args, { seed }) => syntheticSingleImageSource(SyntheticSingleImageArgs.parse(args) as SyntheticSingleImageOptions, seed),
+    },
+  ],
+]);
+
+export const evalSets = Registry.from<EvalSetKind>('eval dataset', [
+  [
+    'synthetic_shapes',
+    {
+      description: 'a fixed generated test split of synthetic_shapes',
+      args: SyntheticShapesArgs,
+      open: async (args) => syntheticShapesTestSet(SyntheticShapesArgs.parse(args) as SyntheticShapesOptions),
+    },
+  ],
+]);
+
+export const teacherKinds = Registry.from<TeacherKind>('teacher kind', [
+  [
+    'run',
+    {
+      description: 'the final weights of an earlier augprior run (e.g. a supervised teacher)',
+      args: TeacherFromRunArgs,
+      load: async (args, { cwd }) => teacherFromRun(TeacherFromRunArgs.parse(args), cwd),
+    },
+  ],
+]);
+
+/** The validators `parseExperiment` checks the kind-selected sections with. */
+export const sectionValidators = { data: dataSources, eval: evalSets, teacher: teacherKinds };
+
+/** What a front end's `register<Modality>` function receives. */
+export interface FrontEndRegistries {
+  dataSources: Registry<DataSourceKind>;
+  evalSets: Registry<EvalSetKind>;
+  teacherKinds: Registry<TeacherKind>;
+}
+
+/** `{kind, ...args}` -> [kind, args]: registry entries receive their arguments without the kind. */
+export function splitKind(section: { kind: string } & Record<string, unknown>): [string, Record<string, unknown>] {
+  const { kind, ...args } = section;
+  return [kind, args];
+}

@@ -1,0 +1,50 @@
+/** @augprior/core: engines, model registry, losses, optimizers, the trainer and its run files. */
+export { tf, type Tensor, type Variable } from './tf.js';
+export { AugpriorError, isAugpriorError } from './errors.js';
+export { Registry } from './registry.js';
+export { Rng, mixSeed, type RngState } from './rng.js';
+export { findWorkspaceRoot } from './workspace.js';
+export { resolveDataRoot, describeDataRoot, dataPath, type DataRoot, type DataRootSource } from './data-root.js';
+export { createProgress, formatDuration, type ProgressReporter, type ProgressMode, type ProgressUpdate } from './progress.js';
+
+export {
+  selectEngine,
+  probeEngines,
+  parseBackendChoice,
+  importOptional,
+  ENGINE_NAMES,
+  AUTO_ORDER,
+  type EngineName,
+  type BackendChoice,
+  type EngineSelection,
+  type EngineAttempt,
+  type Device,
+} from './engine/select-engine.js';
+export { registerWasmGradientKernels } from './engine/wasm-grad-kernels.js';
+
+export { Module, Sequential, type ForwardOptions } from './nn/module.js';
+export { Conv2d, DepthwiseConv2d, BatchNorm2d, Linear, globalAvgPool } from './nn/layers.js';
+export { models, createModel, BUILTIN_MODELS, Classifier, optionAShortcut, type ModelArgs, type ModelEntry } from './models/index.js';
+export { losses, klDistillation, crossEntropy, type LossFn, type LossInputs, type LossEntry } from './losses/index.js';
+export { optimizers, Adam, Sgd, type Optimizer, type OptimizerEntry } from './optim/optimizers.js';
+export { schedules, type LrAt, type ScheduleEntry } from './optim/schedules.js';
+
+export { ExperimentSchema, parseExperiment, loadExperiment, readConfigFile, configHash, type Experiment, type SectionValidators } from './config/experiment.js';
+export { applyOverrides, parseOverride, parseOverrideValue } from './config/overrides.js';
+export { formatZodIssues } from './config/zod-errors.js';
+
+export { loadDatasetRegistry, parseDatasetRegistry, findEntry, type DatasetRegistry, type RegistryEntry, type RegistryFile } from './datasets/registry.js';
+export { fetchEntry, verifyFile, hashFile, type FileReport, type FileStatus } from './datasets/download.js';
+
+export { dataSources, evalSets, teacherKinds, sectionValidators, splitKind, type FrontEndRegistries, type OpenContext, type DataSourceKind, type EvalSetKind, type TeacherKind } from './data/registries.js';
+export { syntheticShapesSource, syntheticShapesTestSet, syntheticSingleImageSource, renderMosaic } from './data/synthetic.js';
+
+export { train, NonFiniteLossError, type TrainDeps, type TrainOutcome, type StopReason } from './trainer/train.js';
+export type { Batch, BatchSource, Teacher, LabeledDataset, Metrics } from './trainer/types.js';
+export { RunDir, type MetricsRecord } from './trainer/run-dir.js';
+export { saveCheckpoint, restoreLatestCheckpoint, loadModelWeights, listCheckpoints, readCheckpoint, assignModelState, pruneCheckpoints, type TrainerState, type CheckpointInfo } from './trainer/checkpoint.js';
+export { encodeSafetensors, decodeSafetensors, type SafeTensor } from './trainer/safetensors.js';
+export { writeFileAtomic } from './trainer/atomic-write.js';
+export { normalizeInput, type Normalization } from './trainer/preprocess.js';
+export { loadRunModel, teacherFromRun } from './trainer/teacher-from-run.js';
+export { measureThroughput, BenchWorkloadSchema, type BenchWorkload, type EngineThroughput } from './bench/throughput.js';

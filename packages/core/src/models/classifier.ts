@@ -1,0 +1,28 @@
+import type { Tensor } from '../tf.js';
+import type { Rng } from '../rng.js';
+import { Module, type ForwardOptions } from '../nn/module.js';
+
+/** A network that maps a batch [n, h, w, c] to logits [n, numClasses]. */
+export abstract class Classifier extends Module {
+  constructor(
+    readonly arch: string,
+    readonly numClasses: number,
+  ) {
+    super();
+  }
+
+  abstract override forward(x: Tensor, options: ForwardOptions): Tensor;
+}
+
+export interface ModelArgs {
+  numClasses: number;
+  /** Input channels (3 for RGB, 1 for spectrograms). */
+  inChannels?: number;
+}
+
+export interface ModelEntry {
+  description: string;
+  /** The input [h, w, c] the architecture was designed for; any size the strides divide also works. */
+  nativeInput: [number, number, number];
+  create(args: ModelArgs, rng: Rng): Classifier;
+}

@@ -1,0 +1,182 @@
+/**
+ * Checkpoints: `checkpoints/step-<8 digits>.safetensors` holding the model (`model/<name>`), the
+ * optimizer slots (`optim/<param>/<slot>`) and, in the metadata, everything else a resumed run
+ * needs to continue bit-identically: step, optimizer step, trainer RNG state, samples seen, wall
+ * time, and the partial logging window.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf, type Tensor } from '../tf.js';
+import { AugpriorError } from '../errors.js';
+import type { Module } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizers.js';
+import type { RngState } from '../rng.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors.js';
+
+export const CHECKPOINT_FORMAT = 'augprior-checkpoint/1';
+
+/** Accumulators of the metrics window that a log line averages over. */
+export interface LogWindow {
+  steps: number;
+  lossSum: number;
+  agreementSum: number;
+  agreementSteps: number;
+}
+
+export interface TrainerState {
+  step: number;
+  samplesSeen: number;
+  elapsedSeconds: number;
+  rngState: RngState;
+  window: LogWindow;
+}
+
+export interface CheckpointInfo {
+  step: number;
+  path: string;
+}
+
+const FILE_PATTERN = /^step-(\d{8})\.safetensors$/;
+
+export function checkpointPath(dir: string, step: number): string {
+  return join(dir, `step-${String(step).padStart(8, '0')}.safetensors`);
+}
+
+/** Checkpoints in `dir`, newest first. Temp files of an interrupted write are ignored. */
+export function listCheckpoints(dir: string): CheckpointInfo[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => ({ name, match: FILE_PATTERN.exec(name) }))
+    .filter((f) => f.match)
+    .map((f) => ({ step: Number(f.match![1]), path: join(dir, f.name) }))
+    .sort((a, b) => b.step - a.step);
+}
+
+async function toSafe(t: Tensor): Promise<SafeTensor> {
+  if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`cannot checkpoint dtype ${t.dtype}`);
+  const data = (await t.data()) as Float32Array | Int32Array;
+  return { dtype: t.dtype === 'float32' ? 'F32' : 'I32', shape: [...t.shape], data };
+}
+
+export async function saveCheckpoint(dir: string, model: Module, optimizer: Optimizer, state: TrainerState, extra: Record<string, string> = {}): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const tensors = new Map<string, SafeTensor>();
+  for (const [name, v] of model.stateDict()) tensors.set(`model/${name}`, await toSafe(v));
+  for (const [name, slot] of optimizer.slots()) tensors.set(`optim/${name}`, await toSafe(slot));
+  const metadata: Record<string, string> = {
+    ...extra,
+    format: CHECKPOINT_FORMAT,
+    step: String(state.step),
+    optimizer: optimizer.name,
+    optimizerStep: String(optimizer.stepCount()),
+    samplesSeen: String(state.samplesSeen),
+    elapsedSeconds: String(state.elapsedSeconds),
+    rngState: JSON.stringify(state.rngState),
+    window: JSON.stringify(state.window),
+  };
+  const path = checkpointPath(dir, state.step);
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+  return path;
+}
+
+/** Deletes all but the newest `keep` checkpoints (after a new one is safely in place). */
+export function pruneCheckpoints(dir: string, keep: number): void {
+  for (const old of listCheckpoints(dir).slice(keep)) rmSync(old.path, { force: true });
+}
+
+export function readCheckpoint(path: string): ReturnType<typeof decodeSafetensors> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new AugpriorError('checkpoint.unreadable', `cannot read checkpoint ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  return decodeSafetensors(bytes, path);
+}
+
+/**
+ * Copies `model/<name>` tensors into the model's variables. Every missing, unexpected or
+ * mis-shaped key is collected and reported at once, naming the file.
+ */
+export function assignModelState(model: Module, tensors: Map<string, SafeTensor>, source: string, prefix = 'model/'): void {
+  const state = model.stateDict();
+  const missing: string[] = [];
+  const misShaped: string[] = [];
+  for (const [name, variable] of state) {
+    const t = tensors.get(prefix + name);
+    if (!t) missing.push(name);
+    else if (t.shape.length !== variable.shape.length || t.shape.some((d, i) => d !== variable.shape[i])) misShaped.push(`${name} [${t.shape}] vs model [${variable.shape}]`);
+  }
+  const extra = [...tensors.keys()].filter((k) => k.startsWith(prefix) && !state.has(k.slice(prefix.length))).map((k) => k.slice(prefix.length));
+  if (missing.length || misShaped.length || extra.length) {
+    const parts = [
+      missing.length ? `missing: ${missing.join(', ')}` : '',
+      extra.length ? `unexpected: ${extra.join(', ')}` : '',
+      misShaped.length ? `wrong shape: ${misShaped.join('; ')}` : '',
+    ].filter(Boolean);
+    throw new AugpriorError('checkpoint.mismatch', `${source} does not fit the model: ${parts.join(' | ')}`, 'check that the architecture and class count match the ones the checkpoint was trained with');
+  }
+  for (const [name, variable] of state) {
+    const t = tensors.get(prefix + name)!;
+    tf.tidy(() => variable.assign(tf.tensor(t.data, t.shape, t.dtype === 'F32' ? 'float32' : 'int32')));
+  }
+}
+
+export function loadModelWeights(path: string, model: Module): Record<string, string> {
+  const { tensors, metadata } = readCheckpoint(path);
+  assignModelState(model, tensors, path);
+  return metadata;
+}
+
+function parseState(metadata: Record<string, string>, path: string): TrainerState & { optimizerStep: number } {
+  try {
+    if (metadata['format'] !== CHECKPOINT_FORMAT) throw new Error(`format ${metadata['format']}`);
+    return {
+      step: Number(metadata['step']),
+      optimizerStep: Number(metadata['optimizerStep']),
+      samplesSeen: Number(metadata['samplesSeen']),
+      elapsedSeconds: Number(metadata['elapsedSeconds']),
+      rngState: JSON.parse(metadata['rngState'] ?? '') as RngState,
+      window: JSON.parse(metadata['window'] ?? '') as LogWindow,
+    };
+  } catch (error) {
+    throw new AugpriorError('checkpoint.corrupt', `${path} has unusable trainer metadata (${(error as Error).message})`);
+  }
+}
+
+export interface RestoredCheckpoint {
+  path: string;
+  state: TrainerState;
+  /** Newer checkpoints that could not be read (reported, never silently dropped). */
+  skipped: string[];
+}
+
+/** Restores model + optimizer from the newest readable checkpoint in `dir`. */
+export function restoreLatestCheckpoint(dir: string, model: Module, optimizer: Optimizer): RestoredCheckpoint | undefined {
+  const skipped: string[] = [];
+  for (const candidate of listCheckpoints(dir)) {
+    let decoded: ReturnType<typeof decodeSafetensors>;
+    try {
+      decoded = readCheckpoint(candidate.path);
+    } catch (error) {
+      skipped.push(`${candidate.path}: ${(error as Error).message}`);
+      continue;
+    }
+    const { tensors, metadata } = decoded;
+    const state = parseState(metadata, candidate.path);
+    if (metadata['optimizer'] !== optimizer.name) {
+      throw new AugpriorError('checkpoint.mismatch', `${candidate.path} was written by optimizer ${metadata['optimizer']}, this run uses ${optimizer.name}`);
+    }
+    assignModelState(model, tensors, candidate.path);
+    const slots = new Map<string, Tensor>();
+    for (const [name, t] of tensors) {
+      if (name.startsWith('optim/')) slots.set(name.slice('optim/'.length), tf.tensor(t.data, t.shape, t.dtype === 'F32' ? 'float32' : 'int32'));
+    }
+    optimizer.load(slots, state.optimizerStep);
+    for (const t of slots.values()) t.dispose();
+    return { path: candidate.path, state, skipped };
+  }
+  if (skipped.length) throw new AugpriorError('checkpoint.corrupt', `no readable checkpoint in ${dir}: ${skipped.join('; ')}`);
+  return undefined;
+}

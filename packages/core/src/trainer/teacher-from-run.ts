@@ -1,0 +1,56 @@
+/** A teacher made from an earlier augprior run: its architecture, normalisation and last weights. */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { AugpriorError } from '../errors.js';
+import { createModel } from '../models/index.js';
+import type { Classifier } from '../models/classifier.js';
+import { tf } from '../tf.js';
+import { listCheckpoints, loadModelWeights } from './checkpoint.js';
+import { normalizeInput, type Normalization } from './preprocess.js';
+import { RunDir } from './run-dir.js';
+import type { Teacher } from './types.js';
+
+export const TeacherFromRunArgs = z.strictObject({
+  /** The run directory (runs/<name>). */
+  path: z.string().min(1),
+});
+
+const RunConfigSubset = z.looseObject({
+  seed: z.number().int().default(0),
+  student: z.looseObject({
+    arch: z.string(),
+    numClasses: z.number().int().positive(),
+    inChannels: z.number().int().positive().default(3),
+    normalize: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }).optional(),
+  }),
+});
+
+export interface LoadedRunModel {
+  model: Classifier;
+  normalize: Normalization | undefined;
+  checkpoint: string;
+  step: number;
+}
+
+/** Rebuilds the model a run trained and loads its newest checkpoint. */
+export function loadRunModel(path: string): LoadedRunModel {
+  const run = RunDir.open(path);
+  const parsed = RunConfigSubset.safeParse(run.readConfig());
+  if (!parsed.success) throw new AugpriorError('run.bad-config', `${run.configPath} does not describe a model: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  const latest = listCheckpoints(run.checkpointsDir)[0];
+  if (!latest) throw new AugpriorError('run.no-checkpoint', `run ${run.path} has no checkpoint yet`, 'train it first (or let it reach its first checkpointEvery)');
+  const { student } = parsed.data;
+  const model = createModel(student.arch, { numClasses: student.numClasses, inChannels: student.inChannels }, parsed.data.seed);
+  loadModelWeights(latest.path, model);
+  return { model, normalize: student.normalize, checkpoint: latest.path, step: latest.step };
+}
+
+export function teacherFromRun(args: z.infer<typeof TeacherFromRunArgs>, cwd: string = process.cwd()): Teacher {
+  const { model, normalize, step } = loadRunModel(resolve(cwd, args.path));
+  return {
+    description: `${model.arch} from run ${args.path} (step ${step})`,
+    numClasses: model.numClasses,
+    logits: (x) => tf.tidy(() => model.forward(normalizeInput(x, normalize), { training: false })),
+    dispose: () => model.dispose(),
+  };
+}

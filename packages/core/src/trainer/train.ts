@@ -1,0 +1,214 @@
+/**
+ * The one training loop every modality uses. Per step: batch -> (augment) -> teacher logits ->
+ * student loss and gradients -> optimizer update -> log / eval / checkpoint. Reads top to bottom;
+ * the helpers it needs live beside it (checkpoint.ts, run-dir.ts, preprocess.ts).
+ */
+import { tf, type Tensor } from '../tf.js';
+import { AugpriorError } from '../errors.js';
+import type { Experiment } from '../config/experiment.js';
+import type { EngineSelection } from '../engine/select-engine.js';
+import { losses } from '../losses/index.js';
+import type { Classifier } from '../models/classifier.js';
+import { optimizers } from '../optim/optimizers.js';
+import { schedules } from '../optim/schedules.js';
+import type { ProgressReporter } from '../progress.js';
+import { Rng } from '../rng.js';
+import { pruneCheckpoints, restoreLatestCheckpoint, saveCheckpoint, type LogWindow, type TrainerState } from './checkpoint.js';
+import { normalizeInput } from './preprocess.js';
+import type { RunDir } from './run-dir.js';
+import type { Batch, BatchSource, Metrics, Teacher } from './types.js';
+
+export interface TrainDeps {
+  experiment: Experiment;
+  student: Classifier;
+  teacher?: Teacher;
+  source: BatchSource;
+  runDir: RunDir;
+  engine: EngineSelection;
+  /** Held-out evaluation of the student (the eval package's evaluator, wired by the caller). */
+  evaluate?: (student: Classifier, step: number) => Promise<Metrics>;
+  /** Train-time batch augmentation (flip, CutMix...). Owns and may dispose its input batch. */
+  augment?: (batch: Batch, rng: Rng) => Batch;
+  progress?: ProgressReporter;
+  /** Aborting stops after the current step with a checkpoint (SIGINT / SIGTERM). */
+  signal?: AbortSignal;
+}
+
+export type StopReason = 'max-steps' | 'max-minutes' | 'interrupted' | 'data-exhausted';
+
+export interface TrainOutcome {
+  stopReason: StopReason;
+  state: TrainerState;
+  lastTrain: Metrics | undefined;
+  lastEval: Metrics | undefined;
+  resumedFrom: number | undefined;
+}
+
+export class NonFiniteLossError extends AugpriorError {
+  constructor(step: number, value: number, diagnosis: string) {
+    super('train.non-finite-loss', `loss became ${value} at step ${step}: ${diagnosis}`, 'the run stopped before updating the weights with it; the last checkpoint is intact');
+  }
+}
+
+function emptyWindow(): LogWindow {
+  return { steps: 0, lossSum: 0, agreementSum: 0, agreementSteps: 0 };
+}
+
+async function allFinite(t: Tensor | undefined): Promise<boolean> {
+  if (!t) return true;
+  const flag = tf.tidy(() => tf.all(tf.isFinite(t)));
+  const ok = (await flag.data())[0] === 1;
+  flag.dispose();
+  return ok;
+}
+
+export async function train(deps: TrainDeps): Promise<TrainOutcome> {
+  const { experiment: e, student, teacher, source, runDir, progress } = deps;
+  if (e.mode === 'distill' && !teacher) throw new AugpriorError('train.no-teacher', 'distill mode needs a teacher');
+  if (e.mode === 'supervised' && !source.labeled) throw new AugpriorError('train.unlabeled', `supervised mode needs labelled data, but ${source.description} has no labels`);
+  if (teacher && teacher.numClasses !== student.numClasses) {
+    throw new AugpriorError('train.class-mismatch', `teacher ${teacher.description} predicts ${teacher.numClasses} classes but the student has ${student.numClasses}`, 'set student.numClasses to the teacher\'s class count');
+  }
+
+  // --- init: optimizer, schedule, loss; then restore the newest checkpoint if there is one
+  const params = student.namedParameters();
+  const paramNameByVariable = new Map(params.map(([name, v]) => [v.name, name]));
+  const optimizer = optimizers.get(e.optimizer.name).create(e.optimizer.args);
+  const lrAt = schedules.get(e.schedule.name).create(e.schedule.args, { baseLr: e.optimizer.lr, totalSteps: e.maxSteps });
+  const lossFn = losses.get(e.loss.name).create(e.loss.args);
+  let rng = Rng.derive(e.seed, 0x747261696e); // 'train': the stream for batch augmentation
+  let state: TrainerState = { step: 0, samplesSeen: 0, elapsedSeconds: 0, rngState: rng.state(), window: emptyWindow() };
+  const restored = restoreLatestCheckpoint(runDir.checkpointsDir, student, optimizer);
+  for (const skipped of restored?.skipped ?? []) progress?.log(`warning: skipped unreadable checkpoint ${skipped}`);
+  if (restored) {
+    state = restored.state;
+    rng = Rng.fromState(state.rngState);
+    const dropped = runDir.truncateMetricsAfter(state.step);
+    progress?.log(`resumed from ${restored.path} (step ${state.step}${dropped ? `, dropped ${dropped} metric lines logged after it` : ''})`);
+  }
+  const resumedFrom = restored?.state.step;
+  let lastCheckpointStep = state.step;
+  let lastTrain: Metrics | undefined;
+  let lastEval: Metrics | undefined;
+  let lastEvalStep = -1;
+
+  const saveNow = async () => {
+    state.rngState = rng.state();
+    await saveCheckpoint(runDir.checkpointsDir, student, optimizer, state, { arch: student.arch, name: e.name });
+    pruneCheckpoints(runDir.checkpointsDir, e.keepCheckpoints);
+    lastCheckpointStep = state.step;
+  };
+  const runEval = async () => {
+    if (!deps.evaluate) return;
+    lastEval = await deps.evaluate(student, state.step);
+    lastEvalStep = state.step;
+    runDir.appendMetrics({ type: 'eval', step: state.step, samplesSeen: state.samplesSeen, elapsedSeconds: round(state.elapsedSeconds), ...lastEval });
+    progress?.log(`eval @ step ${state.step}: ${Object.entries(lastEval).map(([k, v]) => `${k} ${fmt(v)}`).join(' ')}`);
+  };
+
+  const budgetSeconds = e.maxMinutes !== undefined ? e.maxMinutes * 60 : undefined;
+  const sessionStart = performance.now();
+  const elapsedAtStart = state.elapsedSeconds;
+  let windowStart = performance.now();
+  let windowSamples = 0;
+  const iterator = source.batches(state.step + 1, e.batchSize);
+  let stopReason: StopReason;
+
+  try {
+    for (;;) {
+      state.elapsedSeconds = elapsedAtStart + (performance.now() - sessionStart) / 1000;
+      if (e.maxSteps !== undefined && state.step >= e.maxSteps) { stopReason = 'max-steps'; break; }
+      if (budgetSeconds !== undefined && state.elapsedSeconds >= budgetSeconds) { stopReason = 'max-minutes'; break; }
+      if (deps.signal?.aborted) { stopReason = 'interrupted'; break; }
+
+      // --- data
+      const next = await iterator.next();
+      if (next.done) { stopReason = 'data-exhausted'; break; }
+      const batch = deps.augment ? deps.augment(next.value, rng) : next.value;
+      const step = state.step + 1;
+      const lr = lrAt(step);
+
+      // --- teacher (outside the tape: it never trains) and student input
+      const teacherLogits = teacher ? tf.tidy(() => teacher.logits(batch.x)) : undefined;
+      const studentInput = normalizeInput(batch.x, e.student.normalize);
+
+      // --- student loss, gradients, update
+      let studentTop1: Tensor | undefined;
+      const { value: loss, grads } = tf.variableGrads(() => {
+        const studentLogits = student.forward(studentInput, { training: true });
+        studentTop1 = tf.keep(tf.argMax(studentLogits, -1));
+        return lossFn({ studentLogits, teacherLogits, labels: batch.y });
+      }, params.map(([, v]) => v));
+      const lossValue = (await loss.data())[0]!; // sync point: needed for the NaN guard anyway
+      if (!Number.isFinite(lossValue)) {
+        const diagnosis = !(await allFinite(teacherLogits))
+          ? 'the teacher\'s logits contain NaN/Inf (broken teacher weights or input preprocessing)'
+          : !(await allFinite(batch.x))
+            ? 'the input batch contains NaN/Inf'
+            : 'the student diverged (lower the learning rate or check the loss settings)';
+        tf.dispose([loss, ...Object.values(grads), teacherLogits, studentInput, studentTop1, batch.x, batch.y].filter((t): t is Tensor => t !== undefined));
+        throw new NonFiniteLossError(step, lossValue, diagnosis);
+      }
+      const gradsByName: Record<string, Tensor> = {};
+      for (const [variableName, grad] of Object.entries(grads)) gradsByName[paramNameByVariable.get(variableName)!] = grad;
+      optimizer.step(params, gradsByName, lr);
+
+      let agreement: number | undefined;
+      if (teacherLogits && studentTop1) {
+        const agree = tf.tidy(() => tf.mean(tf.cast(tf.equal(studentTop1!, tf.argMax(teacherLogits, -1)), 'float32')));
+        agreement = (await agree.data())[0]!;
+        agree.dispose();
+      }
+      const n = batch.x.shape[0]!;
+      tf.dispose([loss, ...Object.values(grads), teacherLogits, studentInput, studentTop1, batch.x, batch.y].filter((t): t is Tensor => t !== undefined));
+
+      // --- bookkeeping and logging
+      state.step = step;
+      state.samplesSeen += n;
+      windowSamples += n;
+      state.window.steps += 1;
+      state.window.lossSum += lossValue;
+      if (agreement !== undefined) {
+        state.window.agreementSum += agreement;
+        state.window.agreementSteps += 1;
+      }
+      state.elapsedSeconds = elapsedAtStart + (performance.now() - sessionStart) / 1000;
+      const rate = windowSamples / Math.max((performance.now() - windowStart) / 1000, 1e-9);
+      if (step % e.logEvery === 0) {
+        lastTrain = {
+          loss: state.window.lossSum / state.window.steps,
+          lr,
+          ...(state.window.agreementSteps ? { agreement: state.window.agreementSum / state.window.agreementSteps } : {}),
+          samplesPerSecond: round(rate),
+        };
+        runDir.appendMetrics({ type: 'train', step, samplesSeen: state.samplesSeen, elapsedSeconds: round(state.elapsedSeconds), ...lastTrain });
+        state.window = emptyWindow();
+        windowStart = performance.now();
+        windowSamples = 0;
+      }
+      progress?.update({
+        fraction: Math.max(e.maxSteps ? step / e.maxSteps : 0, budgetSeconds ? state.elapsedSeconds / budgetSeconds : 0),
+        rate,
+        status: `step ${step}${e.maxSteps ? `/${e.maxSteps}` : ''} loss ${fmt(lastTrain?.loss ?? lossValue)}`,
+      });
+      if (e.evalEvery !== undefined && step % e.evalEvery === 0) await runEval();
+      if (step % e.checkpointEvery === 0) await saveNow();
+    }
+  } finally {
+    await iterator.return?.();
+  }
+
+  // --- wrap up: a final checkpoint and evaluation for the last step
+  if (state.step !== lastCheckpointStep) await saveNow();
+  if (deps.evaluate && lastEvalStep !== state.step) await runEval();
+  optimizer.dispose();
+  return { stopReason, state, lastTrain, lastEval, resumedFrom };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 100 || x === 0 ? x.toFixed(1) : x.toPrecision(4);
+}

@@ -1,0 +1,62 @@
+/** Runs a model over a labelled dataset batch by batch and folds the logits into metrics. */
+import { tf, type LabeledDataset, type Tensor } from '@augprior/core';
+import { AgreementAccumulator, ClassificationAccumulator, type ClassificationReport } from './classification-metrics.js';
+
+export type Predict = (x: Tensor) => Tensor;
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  topK?: number[];
+  /** When given, also reports student/teacher agreement on the same images. */
+  teacher?: Predict;
+  onBatch?: (done: number, total: number) => void;
+}
+
+export interface EvaluationResult extends ClassificationReport {
+  agreement?: number;
+  meanKl?: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export async function evaluateClassifier(predict: Predict, dataset: LabeledDataset, options: EvaluateOptions = {}): Promise<EvaluationResult> {
+  const started = performance.now();
+  const metrics = new ClassificationAccumulator(dataset.numClasses, options.topK ?? [1, 5]);
+  const agreement = options.teacher ? new AgreementAccumulator(dataset.numClasses) : undefined;
+  let done = 0;
+  for await (const batch of dataset.batches(options.batchSize ?? 256)) {
+    try {
+      const logits = tf.tidy(() => predict(batch.x));
+      const teacherLogits = options.teacher ? tf.tidy(() => options.teacher!(batch.x)) : undefined;
+      try {
+        const classes = logits.shape[logits.shape.length - 1];
+        if (classes !== dataset.numClasses) throw new Error(`the model predicts ${classes} classes but ${dataset.description} has ${dataset.numClasses}`);
+        const values = (await logits.data()) as Float32Array;
+        metrics.add(values, (await batch.y.data()) as Int32Array);
+        if (agreement && teacherLogits) agreement.add(values, (await teacherLogits.data()) as Float32Array);
+      } finally {
+        tf.dispose([logits, ...(teacherLogits ? [teacherLogits] : [])]);
+      }
+      done += batch.x.shape[0]!;
+      options.onBatch?.(done, dataset.size);
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    ...metrics.report(),
+    ...(agreement ? (({ agreement: a, meanKl }) => ({ agreement: a, meanKl }))(agreement.report()) : {}),
+    seconds,
+    samplesPerSecond: done / Math.max(seconds, 1e-9),
+  };
+}
+
+/** The scalar part of a result, for metrics.jsonl lines. */
+export function scalarMetrics(result: EvaluationResult): Record<string, number> {
+  const out: Record<string, number> = { top1: result.top1, count: result.count, samplesPerSecond: Math.round(result.samplesPerSecond * 10) / 10 };
+  if (result.top5 !== undefined) out['top5'] = result.top5;
+  if (result.agreement !== undefined) out['agreement'] = result.agreement;
+  if (result.meanKl !== undefined) out['meanKl'] = result.meanKl;
+  return out;
+}
