@@ -1,14 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../vitest.shared.js';
 
-// Workspace packages resolve to their TypeScript sources through the "@augprior/source"
-// export condition, so tests never need a prior build.
-export default defineConfig({
-  resolve: { conditions: ['@augprior/source'] },
-  ssr: { resolve: { conditions: ['@augprior/source'] } },
-  test: {
-    include: ['src/**/*.spec.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
-  },
-});
+export default packageTestConfig;

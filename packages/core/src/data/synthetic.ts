@@ -59,15 +59,17 @@ function drawGrating(out: Float32Array, offset: number, size: number, g: Grating
   }
 }
 
-function shapesBatch(rng: Rng, batchSize: number, size: number, numClasses: number, noise: number): Batch {
-  const pixels = new Float32Array(batchSize * size * size * 3);
-  const labels = new Int32Array(batchSize);
-  for (let i = 0; i < batchSize; i++) {
+/** Renders n labelled gratings; image i draws its label and look from `rngFor(i)`. */
+function renderShapes(n: number, size: number, numClasses: number, noise: number, rngFor: (i: number) => Rng): Batch & { y: tf.Tensor } {
+  const pixels = new Float32Array(n * size * size * 3);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const rng = rngFor(i);
     const label = rng.int(numClasses);
     labels[i] = label;
     drawGrating(pixels, i * size * size * 3, size, classGrating(rng, label, numClasses), noise, rng);
   }
-  return { x: tf.tensor4d(pixels, [batchSize, size, size, 3]), y: tf.tensor1d(labels, 'int32') };
+  return { x: tf.tensor4d(pixels, [n, size, size, 3]), y: tf.tensor1d(labels, 'int32') };
 }
 
 export const SyntheticShapesArgs = z.strictObject({
@@ -87,7 +89,10 @@ export function syntheticShapesSource(options: SyntheticShapesOptions, seed: num
     labeled: true,
     inputShape: [imageSize, imageSize, 3],
     async *batches(fromStep, batchSize) {
-      for (let step = fromStep; ; step++) yield shapesBatch(Rng.derive(seed, TRAIN_STREAM, step), batchSize, imageSize, numClasses, noise);
+      for (let step = fromStep; ; step++) {
+        const rng = Rng.derive(seed, TRAIN_STREAM, step);
+        yield renderShapes(batchSize, imageSize, numClasses, noise, () => rng);
+      }
     },
     dispose() {},
   };
@@ -103,16 +108,8 @@ export function syntheticShapesTestSet(options: SyntheticShapesOptions): Labeled
     async *batches(batchSize) {
       for (let start = 0; start < count; start += batchSize) {
         const n = Math.min(batchSize, count - start);
-        // One stream per chunk of the fixed set, so any batch size yields the same images.
-        const pixels = new Float32Array(n * imageSize * imageSize * 3);
-        const labels = new Int32Array(n);
-        for (let i = 0; i < n; i++) {
-          const rng = Rng.derive(datasetSeed, TEST_STREAM, start + i);
-          const label = rng.int(numClasses);
-          labels[i] = label;
-          drawGrating(pixels, i * imageSize * imageSize * 3, imageSize, classGrating(rng, label, numClasses), noise, rng);
-        }
-        yield { x: tf.tensor4d(pixels, [n, imageSize, imageSize, 3]), y: tf.tensor1d(labels, 'int32') };
+        // One stream per image of the fixed set, so any batch size yields the same images.
+        yield renderShapes(n, imageSize, numClasses, noise, (i) => Rng.derive(datasetSeed, TEST_STREAM, start + i));
       }
     },
   };

@@ -97,6 +97,18 @@ describe('train', () => {
     student.dispose();
   });
 
+  it('stops on the wall-clock budget, checkpointing the step it reached', async () => {
+    const e = experiment({ maxSteps: undefined, maxMinutes: 0.01, checkpointEvery: 1000 });
+    const student = createModel('resnet8', { numClasses: 4 }, 0);
+    const runDir = RunDir.create(tmpRuns(), 'budget', e);
+    const outcome = await train({ experiment: e, student, source: shapes(0), runDir, engine });
+    expect(outcome.stopReason).toBe('max-minutes');
+    expect(outcome.state.elapsedSeconds).toBeGreaterThanOrEqual(0.6);
+    expect(outcome.state.step).toBeGreaterThan(0);
+    expect(readdirSync(runDir.checkpointsDir)).toEqual([`step-${String(outcome.state.step).padStart(8, '0')}.safetensors`]);
+    student.dispose();
+  });
+
   it('refuses a teacher whose class count differs from the student', async () => {
     const e = experiment({ mode: 'distill', data: { kind: 'synthetic_single_image', imageSize: 8 }, teacher: { kind: 'run', path: 'unused' } });
     const student = createModel('resnet8', { numClasses: 4 }, 0);

@@ -210,5 +210,6 @@ function round(x: number): number {
 }
 
 function fmt(x: number): string {
-  return Math.abs(x) >= 100 || x === 0 ? x.toFixed(1) : x.toPrecision(4);
+  if (Number.isInteger(x)) return String(x);
+  return Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4);
 }
