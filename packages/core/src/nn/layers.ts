@@ -5,6 +5,7 @@
  */
 import { tf, type Tensor, type Variable } from '../tf.js';
 import type { Rng } from '../rng.js';
+import { batchNormTraining, type BatchStatistics } from './batch-norm-training.js';
 import { kaimingNormal, uniformFanIn } from './init.js';
 import { Module, type ForwardOptions } from './module.js';
 
@@ -95,17 +96,18 @@ export class BatchNorm2d extends Module {
     if (!options.training) {
       return tf.batchNorm(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps);
     }
-    const axes = x.shape.slice(0, -1).map((_, i) => i); // every axis but channels
-    const { mean, variance } = tf.moments(x, axes);
-    // Running stats are a side effect off the path to the loss, so the tape never differentiates
-    // them; torch stores the unbiased variance.
+    let batch: BatchStatistics | undefined;
+    const y = batchNormTraining(x, this.weight, this.bias, this.eps, (s) => (batch = s));
+    // Running stats are a side effect off the path to the loss; torch stores the unbiased variance.
+    const { mean, variance } = batch!;
     tf.tidy(() => {
       const count = x.size / (x.shape[x.shape.length - 1] ?? 1);
       const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - this.momentum), tf.mul(mean, this.momentum)));
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - this.momentum), tf.mul(unbiased, this.momentum)));
     });
-    return tf.batchNorm(x, mean, variance, this.bias, this.weight, this.eps);
+    tf.dispose([mean, variance]);
+    return y;
   }
 }
 

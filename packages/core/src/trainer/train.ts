@@ -193,6 +193,9 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
       });
       if (e.evalEvery !== undefined && step % e.evalEvery === 0) await runEval();
       if (step % e.checkpointEvery === 0) await saveNow();
+      // Awaiting only resolved promises never returns to the event loop: signal handlers, timers
+      // and native finalizers (the torch engine's tensor handles) would wait for the whole run.
+      await yieldToEventLoop();
     }
   } finally {
     await iterator.return?.();
@@ -203,6 +206,10 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   if (deps.evaluate && lastEvalStep !== state.step) await runEval();
   optimizer.dispose();
   return { stopReason, state, lastTrain, lastEval, resumedFrom };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function round(x: number): number {

@@ -1,0 +1,44 @@
+/** Loads the compiled addon (build/augprior_torch.node) and types its surface. */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type NativeHandle = { readonly __brand: 'torch-handle' };
+/** [handle, dtypeCode, ...shape] */
+export type NativeResult = [NativeHandle, number, ...number[]];
+
+export interface NativeAddon {
+  run(op: string, inputs: Array<NativeHandle | null>, attrs?: Record<string, unknown>, multi?: false): NativeResult;
+  run(op: string, inputs: Array<NativeHandle | null>, attrs: Record<string, unknown>, multi: true): NativeResult[];
+  fromBuffer(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: number): NativeResult;
+  toBuffer(handle: NativeHandle): Float32Array | Int32Array | Uint8Array;
+  release(handle: NativeHandle): void;
+  strides(handle: NativeHandle): number[];
+  configure(options: { threads?: number; device?: string; cachingAllocator?: boolean }): void;
+  emptyCache(): void;
+  info(): { torchVersion: string; threads: number; cuda: boolean; device: string; liveTensors: number; cachedBytes: number; ops: string[] };
+}
+
+export interface BuildInfo {
+  libtorch: string;
+  kind: string;
+  cuda: boolean;
+}
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const ADDON_PATH = join(packageRoot, 'build', 'augprior_torch.node');
+
+let cached: { addon: NativeAddon; build: BuildInfo } | undefined;
+
+/** Throws a one-line reason when the addon was not built (no libtorch at install time). */
+export function loadNative(): { addon: NativeAddon; build: BuildInfo } {
+  if (cached) return cached;
+  if (!existsSync(ADDON_PATH)) {
+    throw new Error(`the native addon is not built (${ADDON_PATH} missing): install libtorch-dev or set LIBTORCH, then run \`npx nx run engine-torch:native\``);
+  }
+  const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+  const build = JSON.parse(readFileSync(join(packageRoot, 'build', 'info.json'), 'utf8')) as BuildInfo;
+  cached = { addon, build };
+  return cached;
+}
