@@ -22,6 +22,7 @@
 #endif
 
 #include <c10/core/CPUAllocator.h>
+#include <malloc.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -845,6 +846,10 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("device", g_device.str());
   o.Set("liveTensors", double(g_live_tensors.load()));
   o.Set("cachedBytes", double(g_cpu_allocator.cached_bytes()));
+  // Bytes malloc has handed out and not got back (all arenas, mmapped blocks included): native
+  // memory in use, unaffected by fragmentation or by pages the allocator keeps.
+  struct mallinfo2 m = ::mallinfo2();
+  o.Set("mallocInUseBytes", double(m.uordblks + m.hblkhd));
   auto names = Napi::Array::New(env);
   uint32_t k = 0;
   for (const auto& entry : op_table()) names.Set(k++, entry.first);

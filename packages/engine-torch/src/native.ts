@@ -17,7 +17,7 @@ export interface NativeAddon {
   strides(handle: NativeHandle): number[];
   configure(options: { threads?: number; device?: string; cachingAllocator?: boolean }): void;
   emptyCache(): void;
-  info(): { torchVersion: string; threads: number; cuda: boolean; device: string; liveTensors: number; cachedBytes: number; ops: string[] };
+  info(): { torchVersion: string; threads: number; cuda: boolean; device: string; liveTensors: number; cachedBytes: number; mallocInUseBytes: number; ops: string[] };
 }
 
 export interface BuildInfo {
