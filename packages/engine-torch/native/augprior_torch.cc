@@ -40,6 +40,7 @@ namespace {
 // page-faults its memory in again (measured: an 8 MB multiply takes 4-6 ms instead of 0.1 ms).
 // Like PyTorch's CUDA allocator, keep freed large blocks in exact-size buckets and hand them out
 // again; tensor sizes repeat every training step, so the cache stops growing after one step.
+#ifndef AUGPRIOR_NO_CACHING_ALLOCATOR
 class CachingCpuAllocator final : public c10::Allocator {
  public:
   static constexpr size_t kMinCached = 64 * 1024;
@@ -108,6 +109,7 @@ void CachingCpuAllocator::release_block(void* ptr) {
     std::free(ptr);
   }
 }
+#endif  // AUGPRIOR_NO_CACHING_ALLOCATOR
 
 std::atomic<int64_t> g_live_tensors{0};
 at::Device g_device = at::kCPU;
@@ -806,7 +808,9 @@ Napi::Value Strides(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EmptyCache(const Napi::CallbackInfo& info) {
+#ifndef AUGPRIOR_NO_CACHING_ALLOCATOR
   g_cpu_allocator.empty_cache();
+#endif
   return info.Env().Undefined();
 }
 
@@ -814,10 +818,12 @@ Napi::Value Configure(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto o = info[0].As<Napi::Object>();
   try {
+#ifndef AUGPRIOR_NO_CACHING_ALLOCATOR
     if (o.Has("cachingAllocator") && o.Get("cachingAllocator").ToBoolean().Value()) {
       // Priority above the default CPU allocator's; applies to every later CPU allocation.
       c10::SetCPUAllocator(&g_cpu_allocator, /*priority=*/10);
     }
+#endif
     if (o.Has("threads")) {
       int threads = o.Get("threads").As<Napi::Number>().Int32Value();
       if (threads > 0) at::set_num_threads(threads);
@@ -845,7 +851,11 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("cuda", at::hasCUDA());
   o.Set("device", g_device.str());
   o.Set("liveTensors", double(g_live_tensors.load()));
+#ifndef AUGPRIOR_NO_CACHING_ALLOCATOR
   o.Set("cachedBytes", double(g_cpu_allocator.cached_bytes()));
+#else
+  o.Set("cachedBytes", 0);
+#endif
   // Bytes malloc has handed out and not got back (all arenas, mmapped blocks included): native
   // memory in use, unaffected by fragmentation or by pages the allocator keeps.
   struct mallinfo2 m = ::mallinfo2();

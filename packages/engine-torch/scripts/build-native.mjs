@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const optional = process.argv.includes('--optional');
 const force = process.argv.includes('--force');
-const out = join(root, 'build', 'augprior_torch.node');
-const infoPath = join(root, 'build', 'info.json');
+const out = resolve(process.env.AUGPRIOR_TORCH_BUILD_DIR ?? join(root, 'build'), 'augprior_torch.node');
+const infoPath = join(dirname(out), 'info.json');
 const sources = [join(root, 'native', 'augprior_torch.cc')];
 
 function say(line) {
@@ -39,8 +39,7 @@ function findLibtorch() {
 }
 
 function nodeIncludes() {
-  const require = createRequire(import.meta.url);
-  const addonApi = require('node-addon-api').include_dir;
+  const addonApi = process.env.NODE_ADDON_API_INCLUDE ?? createRequire(import.meta.url)('node-addon-api').include_dir;
   const candidates = [process.env.NODE_INCLUDE, join(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node', '/usr/local/include/node'].filter(Boolean);
   const node = candidates.find((d) => existsSync(join(d, 'node_api.h')));
   if (!node) throw new Error(`node_api.h not found (looked in ${candidates.join(', ')}); set NODE_INCLUDE`);
@@ -82,6 +81,7 @@ const abi = cxx11Abi(libtorch.lib);
 const args = [
   '-O3', '-std=c++17', '-shared', '-fPIC', '-fvisibility=hidden', '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-fexceptions',
   `-D_GLIBCXX_USE_CXX11_ABI=${abi}`,
+  ...(process.env.AUGPRIOR_NO_CACHING_ALLOCATOR ? ['-DAUGPRIOR_NO_CACHING_ALLOCATOR'] : []),
   ...[...nodeIncludes(), ...libtorch.includes].map((d) => `-I${d}`),
   ...sources,
   `-L${libtorch.lib}`, `-Wl,-rpath,${libtorch.lib}`,
@@ -90,7 +90,7 @@ const args = [
   ...(cuda ? ['-Wl,--no-as-needed', '-ltorch_cuda', '-lc10_cuda', '-Wl,--as-needed'] : []),
   '-ltorch', '-ltorch_cpu', '-lc10',
 ];
-mkdirSync(join(root, 'build'), { recursive: true });
+mkdirSync(dirname(out), { recursive: true });
 const temp = `${out}.tmp-${process.pid}`;
 say(`compiling against ${libtorch.kind} at ${libtorch.root}${cuda ? ' (CUDA)' : ''}...`);
 const started = Date.now();

@@ -27,7 +27,8 @@ export interface BuildInfo {
 }
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const ADDON_PATH = join(packageRoot, 'build', 'augprior_torch.node');
+/** The compiled addon; $AUGPRIOR_TORCH_ADDON points elsewhere (a bundled copy, a GPU build). */
+export const ADDON_PATH = process.env['AUGPRIOR_TORCH_ADDON'] ?? join(packageRoot, 'build', 'augprior_torch.node');
 
 let cached: { addon: NativeAddon; build: BuildInfo } | undefined;
 
@@ -38,7 +39,8 @@ export function loadNative(): { addon: NativeAddon; build: BuildInfo } {
     throw new Error(`the native addon is not built (${ADDON_PATH} missing): install libtorch-dev or set LIBTORCH, then run \`npx nx run engine-torch:native\``);
   }
   const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
-  const build = JSON.parse(readFileSync(join(packageRoot, 'build', 'info.json'), 'utf8')) as BuildInfo;
+  const infoPath = join(dirname(ADDON_PATH), 'info.json');
+  const build: BuildInfo = existsSync(infoPath) ? (JSON.parse(readFileSync(infoPath, 'utf8')) as BuildInfo) : { libtorch: dirname(ADDON_PATH), kind: 'prebuilt', cuda: false };
   cached = { addon, build };
   return cached;
 }
