@@ -26,7 +26,9 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <cmath>
 #include <functional>
+#include <unordered_set>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -689,6 +691,23 @@ std::unordered_map<std::string, Op> build_ops() {
     return std::vector<at::Tensor>{channels_last_of(std::get<0>(grads)), std::get<1>(grads), std::get<2>(grads)};
   };
 
+  // One Adam/AdamW update (torch.optim.Adam's rule) in a single call:
+  // inputs param, grad, exp_avg, exp_avg_sq -> [param', exp_avg', exp_avg_sq'].
+  ops["adam_step"] = [](const Inputs& in, const Attrs& a) {
+    const double lr = a.d("lr"), b1 = a.d("beta1"), b2 = a.d("beta2"), eps = a.d("eps"), wd = a.d("weightDecay");
+    const double step = a.d("step");
+    at::Tensor param = in[0], grad = in[1];
+    if (wd != 0) {
+      if (a.b("decoupled")) param = param * (1 - lr * wd);
+      else grad = grad + param * wd;
+    }
+    at::Tensor m = at::lerp(in[2], grad, 1 - b1);
+    at::Tensor v = at::addcmul(in[3] * b2, grad, grad, 1 - b2);
+    const double bias1 = 1 - std::pow(b1, step), bias2 = 1 - std::pow(b2, step);
+    at::Tensor denom = at::sqrt(v).div_(std::sqrt(bias2)).add_(eps);
+    return std::vector<at::Tensor>{at::addcdiv(param, m, denom, -lr / bias1), m, v};
+  };
+
   ops["conv"] = conv_forward;
   ops["conv_backward_input"] = conv_backward_input;
   ops["conv_backward_filter"] = conv_backward_filter;
@@ -720,6 +739,33 @@ const std::unordered_map<std::string, Op>& op_table() {
   return table;
 }
 
+// ---- device placement
+// tfjs uploads every constant (a learning rate, 0.9, 1e-8) as its own scalar tensor. Copying those
+// to the GPU would block on the stream each time, so 0-dim values stay in host memory, where ATen's
+// element-wise kernels read them as CPU scalars; every other op gets all its inputs on the device.
+bool is_elementwise(const std::string& name) {
+  static const std::unordered_set<std::string> ops{
+      "abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "elu", "erf", "exp", "expm1", "floor",
+      "is_finite", "is_inf", "is_nan", "log", "log1p", "logical_not", "neg", "reciprocal", "relu", "relu6", "round", "rsqrt",
+      "selu", "sigmoid", "sign", "sin", "sinh", "softplus", "sqrt", "square", "tan", "tanh", "identity", "add", "sub", "mul",
+      "div", "floor_div", "maximum", "minimum", "mod", "pow", "squared_difference", "atan2", "equal", "not_equal", "greater",
+      "greater_equal", "less", "less_equal", "logical_and", "logical_or", "logical_xor", "leaky_relu", "clip", "cast"};
+  return ops.count(name) > 0;
+}
+
+void place_inputs(const std::string& name, Inputs& inputs) {
+  bool any_device = false;
+  for (const auto& t : inputs) any_device = any_device || (t.defined() && t.device() == g_device);
+  bool elementwise = is_elementwise(name);
+  for (auto& t : inputs) {
+    if (!t.defined() || t.device() == g_device) continue;
+    // A scalar may stay on the host for element-wise ops that also touch a device tensor.
+    if (elementwise && any_device && t.dim() == 0) continue;
+    if (elementwise && !any_device) continue;  // pure host arithmetic on scalars stays on the host
+    t = t.to(g_device, /*non_blocking=*/false);
+  }
+}
+
 // ---- exported functions
 
 // run(op, inputs: (handle|null)[], attrs) -> [handle, dtype, ...shape] | Array of those
@@ -737,6 +783,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
       Napi::Value v = list.Get(k);
       inputs.push_back(v.IsNull() || v.IsUndefined() ? at::Tensor() : unwrap(v));
     }
+    if (g_device.is_cuda()) place_inputs(name, inputs);
     Attrs attrs{info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object::New(env)};
     std::vector<at::Tensor> outputs = it->second(inputs, attrs);
     if (info.Length() > 3 && info[3].ToBoolean().Value()) {
@@ -766,7 +813,8 @@ Napi::Value FromBuffer(const Napi::CallbackInfo& info) {
     if (data.ByteLength() != bytes) throw std::runtime_error("buffer of " + std::to_string(data.ByteLength()) + " bytes for " + std::to_string(bytes));
     auto* src = static_cast<uint8_t*>(data.ArrayBuffer().Data()) + data.ByteOffset();
     std::memcpy(t.data_ptr(), src, bytes);
-    if (g_device != at::kCPU) t = t.to(g_device);
+    // Scalars stay on the host (see place_inputs); everything else lives on the device.
+    if (g_device != at::kCPU && t.dim() > 0) t = t.to(g_device);
     return wrap(env, t);
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, std::string("torch fromBuffer: ") + e.what());

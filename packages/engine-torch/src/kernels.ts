@@ -139,7 +139,11 @@ export const ADAPTERS: Record<string, [string[], Adapter]> = {
   Tanh: [['x'], unary('tanh')],
   ZerosLike: [['x'], unary('zeros_like')],
   OnesLike: [['x'], unary('ones_like')],
-  Identity: [['x'], unary('identity')],
+  // Shares the data (tfjs' gradient code clones a lot); no native call, just another reference.
+  Identity: [['x'], (b, [x]) => {
+    b.incRef(x!.dataId);
+    return { dataId: x!.dataId, shape: x!.shape, dtype: x!.dtype };
+  }],
   LeakyRelu: [['x'], (b, [x], { alpha }) => run(b, 'leaky_relu', [x], { alpha })],
   Step: [['x'], (b, [x], { alpha }) => run(b, 'step', [x], { alpha: alpha ?? 0 })],
   ClipByValue: [['x'], (b, [x], { clipValueMin, clipValueMax }) => run(b, 'clip', [x], { min: clipValueMin, max: clipValueMax })],
@@ -252,6 +256,9 @@ export const ADAPTERS: Record<string, [string[], Adapter]> = {
     runMany(b, 'batch_norm_training', [x, scale, offset], { eps: varianceEpsilon })],
   AugpriorBatchNormTrainingGrad: [['dy', 'x', 'scale', 'mean', 'invStd'], (b, inputs, { varianceEpsilon }) =>
     runMany(b, 'batch_norm_training_backward', inputs, { eps: varianceEpsilon })],
+
+  // Fused Adam/AdamW step that @augprior/core's Adam uses when a backend has it.
+  AugpriorAdamStep: [['param', 'grad', 'expAvg', 'expAvgSq'], (b, inputs, attrs) => runMany(b, 'adam_step', inputs, attrs)],
 
   // convolution
   Conv2D: [['x', 'filter'], (b, [x, filter], { strides, pad, dataFormat, dilations, dimRoundingMode }) => {

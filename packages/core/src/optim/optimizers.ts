@@ -10,6 +10,13 @@ import { Registry } from '../registry.js';
 
 export type NamedVariables = ReadonlyArray<readonly [string, Variable]>;
 
+/**
+ * Kernel contract shared with @augprior/engine-torch: inputs {param, grad, expAvg, expAvgSq},
+ * attrs {lr, beta1, beta2, eps, weightDecay, decoupled, step} -> [param, expAvg, expAvgSq],
+ * computing exactly `Adam.update` below.
+ */
+export const ADAM_STEP_KERNEL = 'AugpriorAdamStep';
+
 export interface Optimizer {
   readonly name: string;
   /** Applies one update; `grads` is keyed by parameter name. Grads are not disposed here. */
@@ -95,6 +102,17 @@ export class Adam extends SlotOptimizer {
   protected update(param: Variable, gradIn: Tensor, slot: (name: string) => Variable, lr: number): void {
     const [b1, b2] = this.options.betas;
     const wd = this.options.weightDecay;
+    if (tf.getKernel(ADAM_STEP_KERNEL, tf.getBackend()) !== undefined) {
+      // One native call instead of ~10 tfjs ops per parameter (the torch engine provides it).
+      const m = slot('exp_avg');
+      const v = slot('exp_avg_sq');
+      const attrs = { lr, beta1: b1, beta2: b2, eps: this.options.eps, weightDecay: wd, decoupled: this.decoupled, step: this.t };
+      const [p2, m2, v2] = tf.engine().runKernel(ADAM_STEP_KERNEL, { param, grad: gradIn, expAvg: m, expAvgSq: v }, attrs as unknown as tf.NamedAttrMap) as Tensor[];
+      param.assign(p2!);
+      m.assign(m2!);
+      v.assign(v2!);
+      return;
+    }
     let grad = gradIn;
     if (wd !== 0) {
       if (this.decoupled) param.assign(tf.mul(param, 1 - lr * wd));
