@@ -27,7 +27,6 @@ function release(b: TorchBackend, info: Info): void {
   b.disposeData(info.dataId);
 }
 
-const pair = (v: unknown): [number, number] => (typeof v === 'number' ? [v, v] : (v as [number, number]));
 
 function conv2dAttrs(info: tf.backend_util.Conv2DInfo, depthwise: boolean): Attrs {
   const p = info.padInfo;

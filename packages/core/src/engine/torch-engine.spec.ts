@@ -4,9 +4,8 @@
  * where the engine is not available (no libtorch at install time).
  */
 import { describe, expect, it } from 'vitest';
-import { tf } from '../tf.js';
 import { distil } from '../test-utils/distil.js';
-import { importOptional, probeEngines, selectEngine } from './select-engine.js';
+import { importOptional, probeEngines } from './select-engine.js';
 
 const torch = (await probeEngines()).find((e) => e.engine === 'torch')!;
 
