@@ -13,10 +13,11 @@ const ALLOWED: Record<string, string[]> = {
   'engine-torch': [],
   core: [],
   eval: ['core'],
+  teachers: ['core'],
   image: ['core', 'eval'],
   audio: ['core', 'eval'],
   video: ['core', 'eval'],
-  cli: ['core', 'eval', 'image', 'audio', 'video'],
+  cli: ['core', 'eval', 'teachers', 'image', 'audio', 'video'],
 };
 
 function sources(dir: string): string[] {

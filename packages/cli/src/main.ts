@@ -4,6 +4,7 @@ import { benchCommand } from './commands/bench.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
+import { teacherCommand } from './commands/teacher.js';
 import { trainCommand } from './commands/train.js';
 import { defaultIO, type CommandIO } from './io.js';
 import { VERSION } from './version.js';
@@ -11,6 +12,7 @@ import { VERSION } from './version.js';
 const COMMANDS: Record<string, { run: (argv: string[], io: CommandIO) => Promise<number>; summary: string }> = {
   train: { run: trainCommand, summary: 'train a student (distillation) or a teacher (supervised) from an experiment config' },
   eval: { run: evalCommand, summary: 'evaluate a trained run on a dataset' },
+  teacher: { run: teacherCommand, summary: 'import a teacher (PyTorch checkpoint) onto a registry model: teacher import <file> --arch --out' },
   bench: { run: benchCommand, summary: 'training/eval throughput of the reference workload per engine' },
   info: { run: infoCommand, summary: 'versions, engines, data root, optional packages' },
   datasets: { run: datasetsCommand, summary: 'list, verify and fetch registered datasets and teachers' },

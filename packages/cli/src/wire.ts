@@ -2,6 +2,7 @@
 import { dataSources, evalSets, teacherKinds } from '@augprior/core';
 import { registerAudio } from '@augprior/audio';
 import { registerImage } from '@augprior/image';
+import { registerTeachers } from '@augprior/teachers';
 import { registerVideo } from '@augprior/video';
 
 let wired = false;
@@ -9,6 +10,7 @@ let wired = false;
 export function registerFrontEnds(): void {
   if (wired) return;
   const registries = { dataSources, evalSets, teacherKinds };
+  registerTeachers(registries);
   registerImage(registries);
   registerAudio(registries);
   registerVideo(registries);

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { registerImage } from './index.js';
 
 describe('image front end shell', () => {
-  it('registers into core registries without disturbing the built-ins', () => {
-    const before = dataSources.list();
+  it('registers its evaluation sets into core registries without disturbing the built-ins', () => {
+    const before = evalSets.list();
     const added = registerImage({ dataSources, evalSets, teacherKinds });
-    expect(dataSources.list()).toEqual([...before, ...added].sort());
+    expect(added).toEqual(['cifar10', 'cifar100', 'cifar10-bin']);
+    expect(evalSets.list()).toEqual([...before, ...added].sort());
     expect(dataSources.list()).toContain('synthetic_single_image');
   });
 });

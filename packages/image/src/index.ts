@@ -2,10 +2,46 @@
  * @augprior/image: the image front end. Its data sources, evaluation sets and teachers join core's
  * registries through `registerImage`, which only the CLI calls (nothing registers on import).
  */
-import type { FrontEndRegistries } from '@augprior/core';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { dataPath, type FrontEndRegistries } from '@augprior/core';
+import { CIFAR10_CLASSES, cifarBinarySet, cifarImageSet } from './datasets/cifar.js';
 
-/** Adds this front end's entries to the registries and returns their names (none yet). */
+export { CIFAR10_CLASSES, cifarBinarySet, cifarImageSet } from './datasets/cifar.js';
+export { decodeImageRgb, type DecodedImage } from './datasets/decode-image.js';
+
+const CifarArgs = z.strictObject({
+  /** A folder (class subfolders or flat files) or binary batch; relative paths are under the data root. */
+  path: z.string().min(1),
+  limit: z.number().int().positive().optional(),
+});
+
+/** Adds this front end's entries to the registries and returns their names. */
 export function registerImage(registries: FrontEndRegistries): string[] {
-  void registries;
-  return [];
+  const where = (path: string, root: Parameters<typeof dataPath>[0], cwd: string) => (path.startsWith('.') ? resolve(cwd, path) : dataPath(root, path, 'the CIFAR test set'));
+  registries.evalSets.register('cifar10', {
+    description: 'CIFAR-10 test images: class folders or flat <name>_<i>_<label> files (decoded with sharp)',
+    args: CifarArgs,
+    open: async (args, { dataRoot, cwd }) => {
+      const { path, limit } = CifarArgs.parse(args);
+      return cifarImageSet({ path: where(path, dataRoot, cwd), numClasses: 10, classNames: CIFAR10_CLASSES, ...(limit ? { limit } : {}) });
+    },
+  });
+  registries.evalSets.register('cifar100', {
+    description: 'CIFAR-100 test images: flat <name>_<i>_<fine label> files',
+    args: CifarArgs,
+    open: async (args, { dataRoot, cwd }) => {
+      const { path, limit } = CifarArgs.parse(args);
+      return cifarImageSet({ path: where(path, dataRoot, cwd), numClasses: 100, ...(limit ? { limit } : {}) });
+    },
+  });
+  registries.evalSets.register('cifar10-bin', {
+    description: 'CIFAR-10 official binary batches (test_batch.bin)',
+    args: CifarArgs,
+    open: async (args, { dataRoot, cwd }) => {
+      const { path, limit } = CifarArgs.parse(args);
+      return cifarBinarySet({ path: where(path, dataRoot, cwd), numClasses: 10, classNames: CIFAR10_CLASSES, ...(limit ? { limit } : {}) });
+    },
+  });
+  return ['cifar10', 'cifar100', 'cifar10-bin'];
 }

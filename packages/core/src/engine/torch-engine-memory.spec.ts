@@ -1,37 +1,25 @@
 /**
- * Memory over a long run, in a spec file of its own so the process holds nothing but this run
- * (vitest gives every file a fresh fork). Skips, saying why, without the torch engine.
+ * Memory over a long run, measured in a child Node process that holds nothing but this run
+ * (test-utils/memory-probe.ts). Skips, saying why, without the torch engine.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tf } from '../tf.js';
-import { importOptional, probeEngines } from './select-engine.js';
-import { distil } from '../test-utils/distil.js';
+import { probeEngines } from './select-engine.js';
 
 const torch = (await probeEngines()).find((e) => e.engine === 'torch')!;
 
 describe.skipIf(!torch.ok)('torch engine memory', () => {
-  it('keeps tensors, native tensors and native memory flat over 1,000 steps', async () => {
-    const engine = (await importOptional('@augprior/engine-torch')).module as { loadNative(): { addon: { info(): { liveTensors: number; mallocInUseBytes: number } } } };
-    // A full collection before each sample, so the figures measure what is retained, not garbage
-    // V8 has not collected yet (its heap alone swings by tens of MB between collections).
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const samples = new Map<number, { tensors: number; native: number; malloc: number; rss: number }>();
-    await distil('torch', 'resnet8', 1000, 16, async (step) => {
-      if (![199, 599, 999].includes(step)) return;
-      gc();
-      await new Promise((resolve) => setImmediate(resolve)); // native finalizers run after the collection
-      const info = engine.loadNative().addon.info();
-      samples.set(step + 1, { tensors: tf.memory().numTensors, native: info.liveTensors, malloc: info.mallocInUseBytes, rss: process.memoryUsage().rss });
-    });
-    const [at200, at1000] = [samples.get(200)!, samples.get(1000)!];
+  it('keeps tensors, native tensors, native memory and RSS flat over 1,000 steps', async () => {
+    const probe = fileURLToPath(new URL('../test-utils/memory-probe.ts', import.meta.url));
+    const run = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--conditions', '@augprior/source', probe], { encoding: 'utf8', timeout: 300_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const samples = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, { tensors: number; native: number; malloc: number; rss: number }>;
+    const [at200, at1000] = [samples['200']!, samples['1000']!];
     expect(at1000.tensors).toBe(at200.tensors);
     expect(at1000.native).toBe(at200.native);
-    // Native memory in use (malloc's own count, all arenas) after warm-up, when oneDNN's
-    // primitive cache and the block cache have filled (measured: +7% from step 100 to 500,
-    // then flat to 0.2%): within 5% from step 200 to 1000.
+    // Measured after warm-up, when oneDNN's primitive cache and the block cache have filled
+    // (malloc'd bytes: +7% from step 100 to 500, then flat to 0.2%).
     expect(at1000.malloc / at200.malloc).toBeLessThan(1.05);
     expect(at1000.rss / at200.rss).toBeLessThan(1.05);
   }, 600_000);

@@ -1,0 +1,78 @@
+/** `augprior teacher import`: convert a teacher file once into a fast, self-describing directory. */
+import { resolve } from 'node:path';
+import { AugpriorError, models } from '@augprior/core';
+import { importTeacher, type InputSpec } from '@augprior/teachers';
+import { emitResult, note, type CommandIO } from '../io.js';
+import { intFlag, parseFlags, stringFlag } from '../options.js';
+
+export const TEACHER_HELP = `augprior teacher import <file> --arch <registry model> --out <dir> [options]
+
+Reads a PyTorch checkpoint (torch.save zip or legacy pickle; state_dict at the top level or under
+"state_dict"; "module." prefixes stripped), maps it onto the registry architecture and writes
+<dir>/teacher.json + <dir>/model.safetensors. Then: augprior eval --model <dir> --dataset <kind>:<path>
+
+  --num-classes <n>        output classes (default 10)
+  --input-size <h>x<w>     the input the network was trained on (default 32x32)
+  --normalize <preset>     imagenet (mean .485 .456 .406, std .229 .224 .225), cifar, none
+  --mean a,b,c --std a,b,c explicit per-channel normalisation (overrides --normalize)
+  --scale <s>              multiply [0,1] inputs first (255 for raw-pixel networks)
+  --bgr                    the network expects BGR channel order
+  --labels cifar10|<a,b,c> class names stored with the teacher`;
+
+const PRESETS: Record<string, InputSpec['normalize'] | undefined> = {
+  imagenet: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+  cifar: { mean: [0.4914, 0.4822, 0.4465], std: [0.2023, 0.1994, 0.201] },
+  none: undefined,
+};
+
+const LABEL_SETS: Record<string, string[]> = {
+  cifar10: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
+};
+
+const numbers = (flag: string, value: string) => {
+  const list = value.split(',').map(Number);
+  if (list.some((v) => !Number.isFinite(v))) throw new AugpriorError('cli.bad-arguments', `--${flag} expects comma-separated numbers, got "${value}"`);
+  return list;
+};
+
+export async function teacherCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { flags, positionals } = parseFlags(argv, {
+    arch: { type: 'string' },
+    out: { type: 'string' },
+    'num-classes': { type: 'string' },
+    'input-size': { type: 'string' },
+    normalize: { type: 'string' },
+    mean: { type: 'string' },
+    std: { type: 'string' },
+    scale: { type: 'string' },
+    bgr: { type: 'boolean' },
+    labels: { type: 'string' },
+  });
+  const [action, file] = positionals;
+  if (flags['help'] || action !== 'import') {
+    io.stdout.write(`${TEACHER_HELP}\n`);
+    return flags['help'] ? 0 : 2;
+  }
+  const arch = stringFlag(flags, 'arch');
+  const out = stringFlag(flags, 'out');
+  if (!file || !arch || !out) throw new AugpriorError('cli.bad-arguments', 'teacher import needs <file>, --arch and --out', `architectures: ${models.list().join(', ')}`);
+  const preset = stringFlag(flags, 'normalize') ?? 'none';
+  if (!(preset in PRESETS)) throw new AugpriorError('cli.bad-arguments', `--normalize ${preset}: choose ${Object.keys(PRESETS).join(', ')}`);
+  const mean = stringFlag(flags, 'mean');
+  const std = stringFlag(flags, 'std');
+  const normalize = mean && std ? { mean: numbers('mean', mean), std: numbers('std', std) } : PRESETS[preset];
+  const [h, w] = (stringFlag(flags, 'input-size') ?? '32x32').split('x').map(Number);
+  const labelsFlag = stringFlag(flags, 'labels');
+  const labels = labelsFlag ? (LABEL_SETS[labelsFlag] ?? labelsFlag.split(',')) : undefined;
+  const spec = await importTeacher({
+    file: resolve(io.cwd, file),
+    arch,
+    out: resolve(io.cwd, out),
+    numClasses: intFlag(flags, 'num-classes') ?? 10,
+    input: { size: [h!, w!], channels: 3, scale: Number(stringFlag(flags, 'scale') ?? 1), channelOrder: flags['bgr'] ? 'BGR' : 'RGB', ...(normalize ? { normalize } : {}) },
+    ...(labels ? { labels } : {}),
+  });
+  note(io, `[teacher] ${file} (${spec.source.format}) -> ${out} as ${arch}`);
+  emitResult(io, flags['json'] === true, { out: resolve(io.cwd, out), ...spec }, () => `imported ${spec.source.file} as ${spec.arch} (${spec.numClasses} classes) into ${out}`);
+  return 0;
+}

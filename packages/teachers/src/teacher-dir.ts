@@ -1,0 +1,107 @@
+/**
+ * A converted teacher on disk: `teacher.json` (what the network expects and what its outputs
+ * mean) next to `model.safetensors` (weights under augprior's registry names). Written once by
+ * `augprior teacher import`, read by training and evaluation without touching the original file.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  AugpriorError,
+  createModel,
+  encodeSafetensors,
+  formatZodIssues,
+  loadModelWeights,
+  tf,
+  writeFileAtomic,
+  type Classifier,
+  type SafeTensor,
+  type Teacher,
+  type Tensor,
+} from '@augprior/core';
+
+export const TEACHER_FORMAT = 'augprior-teacher/1';
+
+export const InputSpecSchema = z.strictObject({
+  /** [height, width] the network was trained on. */
+  size: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  channels: z.number().int().positive().default(3),
+  /** Multiply [0, 1] inputs by this first: 1, or 255 for networks trained on raw pixel values. */
+  scale: z.number().positive().default(1),
+  channelOrder: z.enum(['RGB', 'BGR']).default('RGB'),
+  /** Per-channel (x * scale - mean) / std, applied after scaling and reordering. */
+  normalize: z.strictObject({ mean: z.array(z.number()), std: z.array(z.number().positive()) }).optional(),
+});
+export type InputSpec = z.infer<typeof InputSpecSchema>;
+
+export const TeacherSpecSchema = z.strictObject({
+  format: z.literal(TEACHER_FORMAT),
+  /** Registry architecture whose weights are in model.safetensors. */
+  arch: z.string(),
+  numClasses: z.number().int().positive(),
+  input: InputSpecSchema,
+  labels: z.array(z.string()).optional(),
+  source: z.strictObject({ file: z.string(), sha256: z.string(), format: z.string(), extras: z.record(z.string(), z.unknown()).default({}) }),
+});
+export type TeacherSpec = z.infer<typeof TeacherSpecSchema>;
+
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** [n, h, w, c] in [0, 1] -> what the network expects, per its input spec. */
+export function prepareInput(x: Tensor, input: InputSpec): Tensor {
+  return tf.tidy(() => {
+    let t = input.scale !== 1 ? tf.mul(x, input.scale) : x;
+    if (input.channelOrder === 'BGR') t = tf.reverse(t, -1);
+    if (input.normalize) t = tf.div(tf.sub(t, tf.tensor1d(input.normalize.mean)), tf.tensor1d(input.normalize.std));
+    return t === x ? tf.clone(x) : t;
+  });
+}
+
+export async function writeTeacherDir(dir: string, spec: TeacherSpec, model: Classifier): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const tensors = new Map<string, SafeTensor>();
+  for (const [name, v] of model.stateDict()) tensors.set(`model/${name}`, { dtype: 'F32', shape: [...v.shape], data: (await v.data()) as Float32Array });
+  writeFileAtomic(join(dir, 'model.safetensors'), encodeSafetensors(tensors, { format: 'augprior-checkpoint/1', arch: spec.arch }));
+  writeFileAtomic(join(dir, 'teacher.json'), `${JSON.stringify(spec, null, 2)}\n`);
+}
+
+export function readTeacherSpec(dir: string): TeacherSpec {
+  const path = join(dir, 'teacher.json');
+  if (!existsSync(path)) throw new AugpriorError('teacher.not-found', `${dir} is not a converted teacher (no teacher.json)`, 'create one with `augprior teacher import <file> --arch <name> --out <dir>`');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new AugpriorError('teacher.corrupt', `${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = TeacherSpecSchema.safeParse(json);
+  if (!parsed.success) throw new AugpriorError('teacher.corrupt', `${path}: ${formatZodIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+export interface LoadedTeacher extends Teacher {
+  spec: TeacherSpec;
+  model: Classifier;
+}
+
+export function isTeacherDir(dir: string): boolean {
+  return existsSync(join(dir, 'teacher.json'));
+}
+
+/** Loads a converted teacher as a Teacher (inputs in [0, 1]; its own preprocessing applied). */
+export function loadTeacherDir(dir: string): LoadedTeacher {
+  const spec = readTeacherSpec(dir);
+  const model = createModel(spec.arch, { numClasses: spec.numClasses, inChannels: spec.input.channels }, 0);
+  loadModelWeights(join(dir, 'model.safetensors'), model);
+  return {
+    spec,
+    model,
+    description: `${spec.arch} teacher from ${spec.source.file} (${spec.source.format})`,
+    numClasses: spec.numClasses,
+    logits: (x) => tf.tidy(() => model.forward(prepareInput(x, spec.input), { training: false })),
+    dispose: () => model.dispose(),
+  };
+}
