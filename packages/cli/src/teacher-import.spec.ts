@@ -24,10 +24,10 @@ describe.runIf(hasShared)('teacher import: akamaster CIFAR-10 ResNets (PyTorch l
   it.each([
     ['resnet20', 'resnet20-12fca82f.th', 0.8103],
     ['resnet56', 'resnet56-4bfd9763.th', 0.832],
-  ])('%s reproduces the PyTorch reference: 20/20 lossless PNGs and %s on the 10,000 JPEGs', async (arch, file, reference) => {
+  ])('%s (from %s) reproduces the PyTorch reference: 20/20 lossless PNGs and %s on the 10,000 JPEGs', async (arch, file, reference) => {
     const imported = await importTeacher(cwd, arch, file);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.json()).toMatchObject({ arch, numClasses: 10, source: { format: 'pytorch-legacy' } });
+    expect(imported.json()).toMatchObject({ model: { kind: 'registry', arch }, numClasses: 10, source: { format: 'pytorch-legacy' } });
 
     const lossless = await runCli(['eval', '--model', `teachers/${arch}`, '--dataset', 'cifar10:cifar10/test-png-lossless', '--json'], { cwd, env: { AUGPRIOR_DATA: SHARED } });
     expect(lossless.json()).toMatchObject({ top1: 1, count: 20, accuracyUnit: 'fraction' });
@@ -65,6 +65,39 @@ describe.runIf(hasShared)('teacher import: akamaster CIFAR-10 ResNets (PyTorch l
     await importTeacher(cwd, 'resnet20', 'resnet20-12fca82f.th');
     const mismatch = await runCli(['eval', '--model', 'teachers/resnet20', '--dataset', 'cifar100:cifar100/test-png-lossless'], { cwd, env: { AUGPRIOR_DATA: SHARED } });
     expect(mismatch.stderr).toMatch(/\[eval\.class-mismatch\] model resnet20 predicts 10 classes but CIFAR-100 .* has 100/);
+  });
+});
+
+const MOBILENET = join(SHARED, 'teachers/imagenet-mobilenet-v1-0.75-tfjs');
+
+describe.runIf(existsSync(MOBILENET))('teacher import: TF.js layers MobileNet v1 0.75 on ImageNet sample-val', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'augprior-tfjs-'));
+  const importArgs = ['--num-classes', '1000', '--input-size', '224x224', '--mean', '0.5,0.5,0.5', '--std', '0.5,0.5,0.5', '--labels-file', join(MOBILENET, 'metadata.json'), '--json'];
+
+  it('imports without tfjs-node, returns logits (softmax removed) and scores the 1,000 images', async () => {
+    const imported = await runCli(['teacher', 'import', join(MOBILENET, 'model.json'), '--out', 'mobilenet', ...importArgs], { cwd });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.json()).toMatchObject({ model: { kind: 'tfjs-layers', strippedSoftmax: 'act_softmax' }, numClasses: 1000, labels: expect.arrayContaining(['tench, Tinca tinca']) });
+    const result = await runCli(['eval', '--model', 'mobilenet', '--dataset', 'imagenet:imagenet/sample-val', '--batch-size', '50', '--json'], { cwd, env: { AUGPRIOR_DATA: SHARED } });
+    const r = result.json() as { top1: number; top5: number; count: number };
+    expect(r.count).toBe(1000);
+    // Measured 85.0% / 96.6% (published 68.4% on the full validation set; these are one curated
+    // image per class). The bound guards the preprocessing: a wrong mean/std or BGR order drops it far.
+    expect(r.top1).toBeGreaterThan(0.8);
+    expect(r.top5).toBeGreaterThan(0.93);
+  }, 300_000);
+
+  it('names a missing weight shard and a model.json that is not a model', async () => {
+    const broken = join(cwd, 'broken');
+    (await import('node:fs')).mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'model.json'), (await import('node:fs')).readFileSync(join(MOBILENET, 'model.json')));
+    const missing = await runCli(['teacher', 'import', join(broken, 'model.json'), '--out', 'broken-out', ...importArgs], { cwd });
+    expect(missing.stderr).toMatch(/\[teacher\.corrupt\] .*model\.json names weight shard group1-shard1of1, which is missing/);
+    writeFileSync(join(broken, 'notmodel.json'), '{"hello": 1}');
+    const notModel = await runCli(['teacher', 'import', join(broken, 'notmodel.json'), '--out', 'broken-out', ...importArgs], { cwd });
+    expect(notModel.stderr).toMatch(/notmodel\.json is not a TF\.js layers model\.json: missing modelTopology/);
+    const classes = await runCli(['teacher', 'import', join(MOBILENET, 'model.json'), '--out', 'broken-out', ...importArgs.map((a) => (a === '1000' ? '10' : a))], { cwd });
+    expect(classes.stderr).toMatch(/outputs 1000 classes, --num-classes says 10/);
   });
 });
 

@@ -6,7 +6,7 @@ describe('image front end shell', () => {
   it('registers its evaluation sets into core registries without disturbing the built-ins', () => {
     const before = evalSets.list();
     const added = registerImage({ dataSources, evalSets, teacherKinds });
-    expect(added).toEqual(['cifar10', 'cifar100', 'cifar10-bin']);
+    expect(added).toEqual(['cifar10', 'cifar100', 'cifar10-bin', 'imagenet']);
     expect(evalSets.list()).toEqual([...before, ...added].sort());
     expect(dataSources.list()).toContain('synthetic_single_image');
   });

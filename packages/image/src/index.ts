@@ -6,9 +6,11 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { dataPath, type FrontEndRegistries } from '@augprior/core';
 import { CIFAR10_CLASSES, cifarBinarySet, cifarImageSet } from './datasets/cifar.js';
+import { imageNetFolderSet } from './datasets/imagenet.js';
 
 export { CIFAR10_CLASSES, cifarBinarySet, cifarImageSet } from './datasets/cifar.js';
 export { decodeImageRgb, type DecodedImage } from './datasets/decode-image.js';
+export { imageNetFolderSet, loadCentreCrop, readClassIndex } from './datasets/imagenet.js';
 
 const CifarArgs = z.strictObject({
   /** A folder (class subfolders or flat files) or binary batch; relative paths are under the data root. */
@@ -16,9 +18,18 @@ const CifarArgs = z.strictObject({
   limit: z.number().int().positive().optional(),
 });
 
+const ImageNetArgs = z.strictObject({
+  path: z.string().min(1),
+  /** {"0": [wnid, name], ...} in the standard sorted-wnid order. */
+  classIndex: z.string().default('imagenet/imagenet_class_index.json'),
+  size: z.number().int().positive().default(224),
+  resize: z.number().int().positive().default(256),
+  limit: z.number().int().positive().optional(),
+});
+
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerImage(registries: FrontEndRegistries): string[] {
-  const where = (path: string, root: Parameters<typeof dataPath>[0], cwd: string) => (path.startsWith('.') ? resolve(cwd, path) : dataPath(root, path, 'the CIFAR test set'));
+  const where = (path: string, root: Parameters<typeof dataPath>[0], cwd: string) => (path.startsWith('.') || path.startsWith('/') ? resolve(cwd, path) : dataPath(root, path, 'the evaluation data'));
   registries.evalSets.register('cifar10', {
     description: 'CIFAR-10 test images: class folders or flat <name>_<i>_<label> files (decoded with sharp)',
     args: CifarArgs,
@@ -43,5 +54,19 @@ export function registerImage(registries: FrontEndRegistries): string[] {
       return cifarBinarySet({ path: where(path, dataRoot, cwd), numClasses: 10, classNames: CIFAR10_CLASSES, ...(limit ? { limit } : {}) });
     },
   });
-  return ['cifar10', 'cifar100', 'cifar10-bin'];
+  registries.evalSets.register('imagenet', {
+    description: 'ImageNet-style folder (flat <wnid>_*.JPEG or <wnid>/ folders): resize 256, centre crop 224',
+    args: ImageNetArgs,
+    open: async (args, { dataRoot, cwd }) => {
+      const { path, classIndex, size, resize, limit } = ImageNetArgs.parse(args);
+      return imageNetFolderSet({
+        path: where(path, dataRoot, cwd),
+        classIndexPath: where(classIndex, dataRoot, cwd),
+        size,
+        resize,
+        ...(limit ? { limit } : {}),
+      });
+    },
+  });
+  return ['cifar10', 'cifar100', 'cifar10-bin', 'imagenet'];
 }

@@ -9,8 +9,9 @@ import { loadTeacherDir } from './teacher-dir.js';
 
 export { readTorchCheckpoint, type TorchCheckpoint, type NdArray } from './pytorch-checkpoint.js';
 export { assignPytorchStateDict, toTfjsLayout } from './state-dict.js';
-export { importTeacher, type ImportOptions } from './import-teacher.js';
-export { loadTeacherDir, readTeacherSpec, writeTeacherDir, isTeacherDir, prepareInput, TeacherSpecSchema, InputSpecSchema, type TeacherSpec, type InputSpec, type LoadedTeacher } from './teacher-dir.js';
+export { importTeacher, teacherFormatOf, type ImportOptions, type TeacherFileFormat } from './import-teacher.js';
+export { loadLayersModelFromFolder, stripFinalSoftmax, type LoadedLayersModel } from './tfjs-layers.js';
+export { loadTeacherDir, readTeacherSpec, writeRegistryTeacher, writeTeacherSpec, isTeacherDir, prepareInput, TeacherSpecSchema, TeacherModelSchema, InputSpecSchema, type TeacherModel, type TeacherSpec, type InputSpec, type LoadedTeacher } from './teacher-dir.js';
 export { unpickle, PickleError } from './pickle.js';
 export { readZip } from './zip.js';
 

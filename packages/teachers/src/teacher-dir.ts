@@ -5,8 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
+import { loadLayersModelFromFolder } from './tfjs-layers.js';
 import {
   AugpriorError,
   createModel,
@@ -35,10 +36,18 @@ export const InputSpecSchema = z.strictObject({
 });
 export type InputSpec = z.infer<typeof InputSpecSchema>;
 
+/** Where the network lives inside the teacher directory. */
+export const TeacherModelSchema = z.discriminatedUnion('kind', [
+  /** A registry architecture; weights in model.safetensors under augprior's names. */
+  z.strictObject({ kind: z.literal('registry'), arch: z.string() }),
+  /** A tfjs layers model (model.json + shards), final softmax removed so it returns logits. */
+  z.strictObject({ kind: z.literal('tfjs-layers'), path: z.string(), strippedSoftmax: z.string().nullable() }),
+]);
+export type TeacherModel = z.infer<typeof TeacherModelSchema>;
+
 export const TeacherSpecSchema = z.strictObject({
   format: z.literal(TEACHER_FORMAT),
-  /** Registry architecture whose weights are in model.safetensors. */
-  arch: z.string(),
+  model: TeacherModelSchema,
   numClasses: z.number().int().positive(),
   input: InputSpecSchema,
   labels: z.array(z.string()).optional(),
@@ -60,11 +69,18 @@ export function prepareInput(x: Tensor, input: InputSpec): Tensor {
   });
 }
 
-export async function writeTeacherDir(dir: string, spec: TeacherSpec, model: Classifier): Promise<void> {
+/** Writes a registry-model teacher: weights as safetensors under augprior's names, then the spec. */
+export async function writeRegistryTeacher(dir: string, spec: TeacherSpec, model: Classifier): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const tensors = new Map<string, SafeTensor>();
   for (const [name, v] of model.stateDict()) tensors.set(`model/${name}`, { dtype: 'F32', shape: [...v.shape], data: (await v.data()) as Float32Array });
-  writeFileAtomic(join(dir, 'model.safetensors'), encodeSafetensors(tensors, { format: 'augprior-checkpoint/1', arch: spec.arch }));
+  writeFileAtomic(join(dir, 'model.safetensors'), encodeSafetensors(tensors, { format: 'augprior-checkpoint/1', arch: model.arch }));
+  writeTeacherSpec(dir, spec);
+}
+
+/** The spec is written last, so a directory with a teacher.json is always complete. */
+export function writeTeacherSpec(dir: string, spec: TeacherSpec): void {
+  mkdirSync(dir, { recursive: true });
   writeFileAtomic(join(dir, 'teacher.json'), `${JSON.stringify(spec, null, 2)}\n`);
 }
 
@@ -84,7 +100,8 @@ export function readTeacherSpec(dir: string): TeacherSpec {
 
 export interface LoadedTeacher extends Teacher {
   spec: TeacherSpec;
-  model: Classifier;
+  /** A short name of the network for reports (registry arch or the model file). */
+  name: string;
 }
 
 export function isTeacherDir(dir: string): boolean {
@@ -92,16 +109,36 @@ export function isTeacherDir(dir: string): boolean {
 }
 
 /** Loads a converted teacher as a Teacher (inputs in [0, 1]; its own preprocessing applied). */
-export function loadTeacherDir(dir: string): LoadedTeacher {
+export async function loadTeacherDir(dir: string): Promise<LoadedTeacher> {
   const spec = readTeacherSpec(dir);
-  const model = createModel(spec.arch, { numClasses: spec.numClasses, inChannels: spec.input.channels }, 0);
-  loadModelWeights(join(dir, 'model.safetensors'), model);
+  const network = await loadNetwork(dir, spec);
   return {
     spec,
-    model,
-    description: `${spec.arch} teacher from ${spec.source.file} (${spec.source.format})`,
+    name: network.name,
+    description: `${network.name} teacher from ${spec.source.file} (${spec.source.format})`,
     numClasses: spec.numClasses,
-    logits: (x) => tf.tidy(() => model.forward(prepareInput(x, spec.input), { training: false })),
-    dispose: () => model.dispose(),
+    logits: (x) => tf.tidy(() => network.forward(prepareInput(x, spec.input))),
+    dispose: () => network.dispose(),
   };
+}
+
+interface Network {
+  name: string;
+  forward(x: Tensor): Tensor;
+  dispose(): void;
+}
+
+async function loadNetwork(dir: string, spec: TeacherSpec): Promise<Network> {
+  const model = spec.model;
+  switch (model.kind) {
+    case 'registry': {
+      const net = createModel(model.arch, { numClasses: spec.numClasses, inChannels: spec.input.channels }, 0);
+      loadModelWeights(join(dir, 'model.safetensors'), net);
+      return { name: model.arch, forward: (x) => net.forward(x, { training: false }), dispose: () => net.dispose() };
+    }
+    case 'tfjs-layers': {
+      const net = await loadLayersModelFromFolder(join(dir, model.path), { stripSoftmax: false });
+      return { name: basename(model.path), forward: (x) => net.model.predict(x) as Tensor, dispose: () => net.model.dispose() };
+    }
+  }
 }

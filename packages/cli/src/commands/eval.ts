@@ -67,7 +67,7 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
   if (!checked.success) throw new AugpriorError('config.invalid', `eval: ${formatZodIssues(checked.error, 'dataset')}`);
   const dataRoot = resolveDataRoot({ flag: stringFlag(flags, 'data-root'), env: io.env });
   const evalSet = await kind.open(checked.data as Record<string, unknown>, { dataRoot, seed: 0, cwd: io.cwd });
-  const loaded = teacherDir ? loadTeacherModel(modelDir) : loadRunClassifier(modelDir);
+  const loaded = teacherDir ? await loadTeacherModel(modelDir) : loadRunClassifier(modelDir);
   try {
     if (loaded.numClasses !== evalSet.numClasses) {
       throw new AugpriorError('eval.class-mismatch', `model ${loaded.describe.arch} predicts ${loaded.numClasses} classes but ${evalSet.description} has ${evalSet.numClasses}`, 'evaluate on a dataset with the classes the model was trained on');
@@ -109,12 +109,12 @@ function loadRunClassifier(dir: string): EvaluableModel {
   };
 }
 
-function loadTeacherModel(dir: string): EvaluableModel {
-  const teacher = loadTeacherDir(dir);
+async function loadTeacherModel(dir: string): Promise<EvaluableModel> {
+  const teacher = await loadTeacherDir(dir);
   return {
     numClasses: teacher.numClasses,
     predict: (x) => teacher.logits(x),
-    describe: { teacher: dir, arch: teacher.spec.arch, source: teacher.spec.source.file, format: teacher.spec.source.format, input: teacher.spec.input },
+    describe: { teacher: dir, arch: teacher.name, model: teacher.spec.model, source: teacher.spec.source.file, format: teacher.spec.source.format, input: teacher.spec.input },
     dispose: () => teacher.dispose(),
   };
 }

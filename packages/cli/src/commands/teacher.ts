@@ -1,15 +1,18 @@
 /** `augprior teacher import`: convert a teacher file once into a fast, self-describing directory. */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AugpriorError, models } from '@augprior/core';
 import { importTeacher, type InputSpec } from '@augprior/teachers';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { intFlag, parseFlags, stringFlag } from '../options.js';
 
-export const TEACHER_HELP = `augprior teacher import <file> --arch <registry model> --out <dir> [options]
+export const TEACHER_HELP = `augprior teacher import <file> --out <dir> [--arch <registry model>] [options]
 
-Reads a PyTorch checkpoint (torch.save zip or legacy pickle; state_dict at the top level or under
-"state_dict"; "module." prefixes stripped), maps it onto the registry architecture and writes
-<dir>/teacher.json + <dir>/model.safetensors. Then: augprior eval --model <dir> --dataset <kind>:<path>
+Converts a teacher once into <dir> (teacher.json + the network), then:
+augprior eval --model <dir> --dataset <kind>:<path>, or teacher {"kind": "imported", "path": <dir>}.
+  PyTorch checkpoint (.th/.pt/.pth; zip or legacy pickle; state_dict top-level or under
+    "state_dict"; "module." stripped): mapped onto --arch, weights saved as safetensors.
+  TF.js layers model (model.json + shards): copied, final softmax switched off (logits out).
 
   --num-classes <n>        output classes (default 10)
   --input-size <h>x<w>     the input the network was trained on (default 32x32)
@@ -17,7 +20,8 @@ Reads a PyTorch checkpoint (torch.save zip or legacy pickle; state_dict at the t
   --mean a,b,c --std a,b,c explicit per-channel normalisation (overrides --normalize)
   --scale <s>              multiply [0,1] inputs first (255 for raw-pixel networks)
   --bgr                    the network expects BGR channel order
-  --labels cifar10|<a,b,c> class names stored with the teacher`;
+  --labels cifar10|<a,b,c> class names stored with the teacher
+  --labels-file <json>     class names from a JSON list, {"labels": [...]} or an ImageNet class index`;
 
 const PRESETS: Record<string, InputSpec['normalize'] | undefined> = {
   imagenet: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
@@ -35,6 +39,22 @@ const numbers = (flag: string, value: string) => {
   return list;
 };
 
+/** Class names from a JSON list, {"labels": [...]} (tfjs metadata.json) or {"0": [wnid, name], ...}. */
+function readLabels(path: string): string[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new AugpriorError('cli.bad-arguments', `--labels-file ${path}: ${(error as Error).message}`);
+  }
+  if (Array.isArray(json)) return json.map(String);
+  const record = json as Record<string, unknown>;
+  if (Array.isArray(record['labels'])) return (record['labels'] as unknown[]).map(String);
+  const keys = Object.keys(record).filter((k) => /^\d+$/.test(k));
+  if (keys.length) return keys.sort((a, b) => Number(a) - Number(b)).map((k) => String((record[k] as unknown[])[1] ?? record[k]));
+  throw new AugpriorError('cli.bad-arguments', `--labels-file ${path}: expected a list, {"labels": [...]} or a class index`);
+}
+
 export async function teacherCommand(argv: string[], io: CommandIO): Promise<number> {
   const { flags, positionals } = parseFlags(argv, {
     arch: { type: 'string' },
@@ -47,6 +67,7 @@ export async function teacherCommand(argv: string[], io: CommandIO): Promise<num
     scale: { type: 'string' },
     bgr: { type: 'boolean' },
     labels: { type: 'string' },
+    'labels-file': { type: 'string' },
   });
   const [action, file] = positionals;
   if (flags['help'] || action !== 'import') {
@@ -55,7 +76,7 @@ export async function teacherCommand(argv: string[], io: CommandIO): Promise<num
   }
   const arch = stringFlag(flags, 'arch');
   const out = stringFlag(flags, 'out');
-  if (!file || !arch || !out) throw new AugpriorError('cli.bad-arguments', 'teacher import needs <file>, --arch and --out', `architectures: ${models.list().join(', ')}`);
+  if (!file || !out) throw new AugpriorError('cli.bad-arguments', 'teacher import needs <file> and --out (and --arch for PyTorch checkpoints)', `architectures: ${models.list().join(', ')}`);
   const preset = stringFlag(flags, 'normalize') ?? 'none';
   if (!(preset in PRESETS)) throw new AugpriorError('cli.bad-arguments', `--normalize ${preset}: choose ${Object.keys(PRESETS).join(', ')}`);
   const mean = stringFlag(flags, 'mean');
@@ -63,16 +84,18 @@ export async function teacherCommand(argv: string[], io: CommandIO): Promise<num
   const normalize = mean && std ? { mean: numbers('mean', mean), std: numbers('std', std) } : PRESETS[preset];
   const [h, w] = (stringFlag(flags, 'input-size') ?? '32x32').split('x').map(Number);
   const labelsFlag = stringFlag(flags, 'labels');
-  const labels = labelsFlag ? (LABEL_SETS[labelsFlag] ?? labelsFlag.split(',')) : undefined;
+  const labelsFile = stringFlag(flags, 'labels-file');
+  const labels = labelsFile ? readLabels(resolve(io.cwd, labelsFile)) : labelsFlag ? (LABEL_SETS[labelsFlag] ?? labelsFlag.split(',')) : undefined;
   const spec = await importTeacher({
     file: resolve(io.cwd, file),
-    arch,
+    ...(arch ? { arch } : {}),
     out: resolve(io.cwd, out),
     numClasses: intFlag(flags, 'num-classes') ?? 10,
     input: { size: [h!, w!], channels: 3, scale: Number(stringFlag(flags, 'scale') ?? 1), channelOrder: flags['bgr'] ? 'BGR' : 'RGB', ...(normalize ? { normalize } : {}) },
     ...(labels ? { labels } : {}),
   });
-  note(io, `[teacher] ${file} (${spec.source.format}) -> ${out} as ${arch}`);
-  emitResult(io, flags['json'] === true, { out: resolve(io.cwd, out), ...spec }, () => `imported ${spec.source.file} as ${spec.arch} (${spec.numClasses} classes) into ${out}`);
+  const what = spec.model.kind === 'registry' ? spec.model.arch : spec.model.kind;
+  note(io, `[teacher] ${file} (${spec.source.format}) -> ${out} as ${what}`);
+  emitResult(io, flags['json'] === true, { out: resolve(io.cwd, out), ...spec }, () => `imported ${spec.source.file} as ${what} (${spec.numClasses} classes) into ${out}`);
   return 0;
 }
