@@ -41,6 +41,7 @@ export { syntheticShapesSource, syntheticShapesTestSet, syntheticSingleImageSour
 
 export { train, NonFiniteLossError, type TrainDeps, type TrainOutcome, type StopReason } from './trainer/train.js';
 export type { Batch, BatchSource, Teacher, LabeledDataset, Metrics } from './trainer/types.js';
+export { teacherLogits } from './trainer/teacher-logits.js';
 export { RunDir, type MetricsRecord } from './trainer/run-dir.js';
 export { saveCheckpoint, restoreLatestCheckpoint, loadModelWeights, listCheckpoints, readCheckpoint, assignModelState, pruneCheckpoints, type TrainerState, type CheckpointInfo } from './trainer/checkpoint.js';
 export { encodeSafetensors, decodeSafetensors, type SafeTensor } from './trainer/safetensors.js';

@@ -1,14 +1,28 @@
 /** Runs a model over a labelled dataset batch by batch and folds the logits into metrics. */
-import { tf, type LabeledDataset, type Tensor } from '@augprior/core';
+import { tf, type LabeledDataset, type Teacher, type Tensor } from '@augprior/core';
 import { AgreementAccumulator, ClassificationAccumulator, type ClassificationReport } from './classification-metrics.js';
 
 export type Predict = (x: Tensor) => Tensor;
+/** A predictor that runs outside tfjs (an ONNX teacher); it owns its intermediates, the caller its result. */
+export type AsyncPredict = (x: Tensor) => Promise<Tensor>;
+export type AnyPredict = Predict | { async: AsyncPredict };
+
+/** Sync predictors run inside tidy; async ones are awaited outside any scope (tidy cannot span an await). */
+async function predictBatch(predict: AnyPredict, x: Tensor): Promise<Tensor> {
+  if (typeof predict === 'function') return tf.tidy(() => predict(x));
+  return predict.async(x);
+}
+
+/** The predictor for a teacher, whichever way it runs. */
+export function teacherPredict(teacher: Teacher): AnyPredict {
+  return teacher.logitsAsync ? { async: (x) => teacher.logitsAsync!(x) } : (x) => teacher.logits(x);
+}
 
 export interface EvaluateOptions {
   batchSize?: number;
   topK?: number[];
   /** When given, also reports student/teacher agreement on the same images. */
-  teacher?: Predict;
+  teacher?: AnyPredict;
   onBatch?: (done: number, total: number) => void;
 }
 
@@ -19,15 +33,15 @@ export interface EvaluationResult extends ClassificationReport {
   samplesPerSecond: number;
 }
 
-export async function evaluateClassifier(predict: Predict, dataset: LabeledDataset, options: EvaluateOptions = {}): Promise<EvaluationResult> {
+export async function evaluateClassifier(predict: AnyPredict, dataset: LabeledDataset, options: EvaluateOptions = {}): Promise<EvaluationResult> {
   const started = performance.now();
   const metrics = new ClassificationAccumulator(dataset.numClasses, options.topK ?? [1, 5]);
   const agreement = options.teacher ? new AgreementAccumulator(dataset.numClasses) : undefined;
   let done = 0;
   for await (const batch of dataset.batches(options.batchSize ?? 256)) {
     try {
-      const logits = tf.tidy(() => predict(batch.x));
-      const teacherLogits = options.teacher ? tf.tidy(() => options.teacher!(batch.x)) : undefined;
+      const logits = await predictBatch(predict, batch.x);
+      const teacherLogits = options.teacher ? await predictBatch(options.teacher, batch.x) : undefined;
       try {
         const classes = logits.shape[logits.shape.length - 1];
         if (classes !== dataset.numClasses) throw new Error(`the model predicts ${classes} classes but ${dataset.description} has ${dataset.numClasses}`);

@@ -9,6 +9,7 @@ import { AugpriorError, createModel, models } from '@augprior/core';
 import { readTorchCheckpoint } from './pytorch-checkpoint.js';
 import { assignPytorchStateDict } from './state-dict.js';
 import { sha256Of, TEACHER_FORMAT, writeRegistryTeacher, writeTeacherSpec, type InputSpec, type TeacherSpec } from './teacher-dir.js';
+import { openOnnx } from './onnx.js';
 import { loadLayersModelFromFolder, stripFinalSoftmax } from './tfjs-layers.js';
 
 export interface ImportOptions {
@@ -19,6 +20,8 @@ export interface ImportOptions {
   numClasses: number;
   input: InputSpec;
   labels?: string[];
+  /** ONNX only: how NHWC batches map onto the model's first input. */
+  onnxLayout?: 'nhwc' | 'nchw' | 'as-is';
 }
 
 export type TeacherFileFormat = 'pytorch' | 'tfjs-layers' | 'onnx' | 'keras-h5' | 'tflite';
@@ -49,8 +52,10 @@ export async function importTeacher(options: ImportOptions): Promise<TeacherSpec
       return importPytorch(options, bytes, base);
     case 'tfjs-layers':
       return importTfjsLayers(options, bytes, base);
+    case 'onnx':
+      return importOnnx(options, bytes, base);
     default:
-      throw new AugpriorError('teacher.unsupported-format', `${options.file}: ${format} teachers are not supported by this version of augprior yet`, 'supported now: PyTorch checkpoints (.th/.pt/.pth) and TF.js layers models (model.json)');
+      throw new AugpriorError('teacher.unsupported-format', `${options.file}: ${format} teachers are not supported by this version of augprior yet`, 'supported now: PyTorch checkpoints (.th/.pt/.pth), TF.js layers models (model.json) and ONNX (.onnx)');
   }
 }
 
@@ -93,6 +98,22 @@ async function importTfjsLayers(options: ImportOptions, bytes: Buffer, base: Spe
     ...base,
     model: { kind: 'tfjs-layers', path: 'tfjs/model.json', strippedSoftmax: loaded.strippedSoftmax },
     source: { file: basename(options.file), sha256: sha256Of(bytes), format: 'tfjs-layers', extras: {} },
+  };
+  writeTeacherSpec(options.out, spec);
+  return spec;
+}
+
+async function importOnnx(options: ImportOptions, bytes: Buffer, base: SpecBase): Promise<TeacherSpec> {
+  const layout = options.onnxLayout ?? 'nchw';
+  // Open it once: a file ONNX Runtime cannot load fails here, not in the middle of training.
+  const network = await openOnnx(options.file, { layout });
+  await network.dispose();
+  mkdirSync(options.out, { recursive: true });
+  copyFileSync(options.file, join(options.out, 'model.onnx'));
+  const spec: TeacherSpec = {
+    ...base,
+    model: { kind: 'onnx', path: 'model.onnx', layout, providers: ['cpu'] },
+    source: { file: basename(options.file), sha256: sha256Of(bytes), format: 'onnx', extras: { input: network.inputName, output: network.outputName } },
   };
   writeTeacherSpec(options.out, spec);
   return spec;

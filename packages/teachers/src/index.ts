@@ -13,6 +13,7 @@ export { importTeacher, teacherFormatOf, type ImportOptions, type TeacherFileFor
 export { loadLayersModelFromFolder, stripFinalSoftmax, type LoadedLayersModel } from './tfjs-layers.js';
 export { loadTeacherDir, readTeacherSpec, writeRegistryTeacher, writeTeacherSpec, isTeacherDir, prepareInput, TeacherSpecSchema, TeacherModelSchema, InputSpecSchema, type TeacherModel, type TeacherSpec, type InputSpec, type LoadedTeacher } from './teacher-dir.js';
 export { unpickle, PickleError } from './pickle.js';
+export { openOnnx, type OnnxLayout, type OnnxNetwork } from './onnx.js';
 export { readZip } from './zip.js';
 
 const ImportedTeacherArgs = z.strictObject({ path: z.string().min(1) });

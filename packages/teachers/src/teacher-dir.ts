@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
+import { openOnnx } from './onnx.js';
 import { loadLayersModelFromFolder } from './tfjs-layers.js';
 import {
   AugpriorError,
@@ -42,6 +43,13 @@ export const TeacherModelSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('registry'), arch: z.string() }),
   /** A tfjs layers model (model.json + shards), final softmax removed so it returns logits. */
   z.strictObject({ kind: z.literal('tfjs-layers'), path: z.string(), strippedSoftmax: z.string().nullable() }),
+  /** An ONNX model run by ONNX Runtime; `layout` says how NHWC batches are fed to its first input. */
+  z.strictObject({
+    kind: z.literal('onnx'),
+    path: z.string(),
+    layout: z.enum(['nhwc', 'nchw', 'as-is']),
+    providers: z.array(z.string()).default(['cpu']),
+  }),
 ]);
 export type TeacherModel = z.infer<typeof TeacherModelSchema>;
 
@@ -112,19 +120,42 @@ export function isTeacherDir(dir: string): boolean {
 export async function loadTeacherDir(dir: string): Promise<LoadedTeacher> {
   const spec = readTeacherSpec(dir);
   const network = await loadNetwork(dir, spec);
+  const description = `${network.name} teacher from ${spec.source.file} (${spec.source.format})`;
+  if (network.forwardAsync) {
+    const forwardAsync = network.forwardAsync;
+    return {
+      spec,
+      name: network.name,
+      description,
+      numClasses: spec.numClasses,
+      logits: () => {
+        throw new AugpriorError('teacher.async', `${description} runs asynchronously; call teacherLogits()`);
+      },
+      logitsAsync: async (x) => {
+        const input = prepareInput(x, spec.input);
+        try {
+          return await forwardAsync(input);
+        } finally {
+          input.dispose();
+        }
+      },
+      dispose: () => network.dispose(),
+    };
+  }
   return {
     spec,
     name: network.name,
-    description: `${network.name} teacher from ${spec.source.file} (${spec.source.format})`,
+    description,
     numClasses: spec.numClasses,
-    logits: (x) => tf.tidy(() => network.forward(prepareInput(x, spec.input))),
+    logits: (x) => tf.tidy(() => network.forward!(prepareInput(x, spec.input))),
     dispose: () => network.dispose(),
   };
 }
 
 interface Network {
   name: string;
-  forward(x: Tensor): Tensor;
+  forward?(x: Tensor): Tensor;
+  forwardAsync?(x: Tensor): Promise<Tensor>;
   dispose(): void;
 }
 
@@ -139,6 +170,10 @@ async function loadNetwork(dir: string, spec: TeacherSpec): Promise<Network> {
     case 'tfjs-layers': {
       const net = await loadLayersModelFromFolder(join(dir, model.path), { stripSoftmax: false });
       return { name: basename(model.path), forward: (x) => net.model.predict(x) as Tensor, dispose: () => net.model.dispose() };
+    }
+    case 'onnx': {
+      const net = await openOnnx(join(dir, model.path), { layout: model.layout, providers: model.providers });
+      return { name: basename(model.path), forwardAsync: (x) => net.run(x), dispose: () => void net.dispose() };
     }
   }
 }

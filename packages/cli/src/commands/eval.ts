@@ -13,10 +13,9 @@ import {
   selectEngine,
   splitKind,
   ENGINE_NAMES,
-  type Tensor,
 } from '@augprior/core';
 import { isTeacherDir, loadTeacherDir } from '@augprior/teachers';
-import { evaluateClassifier } from '@augprior/eval';
+import { evaluateClassifier, teacherPredict, type AnyPredict } from '@augprior/eval';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { applyCommandLine, parseFlags, stringFlag } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
@@ -94,7 +93,7 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
 
 interface EvaluableModel {
   numClasses: number;
-  predict: (x: Tensor) => Tensor;
+  predict: AnyPredict;
   describe: Record<string, unknown> & { arch: string };
   dispose(): void;
 }
@@ -113,7 +112,7 @@ async function loadTeacherModel(dir: string): Promise<EvaluableModel> {
   const teacher = await loadTeacherDir(dir);
   return {
     numClasses: teacher.numClasses,
-    predict: (x) => teacher.logits(x),
+    predict: teacherPredict(teacher),
     describe: { teacher: dir, arch: teacher.name, model: teacher.spec.model, source: teacher.spec.source.file, format: teacher.spec.source.format, input: teacher.spec.input },
     dispose: () => teacher.dispose(),
   };

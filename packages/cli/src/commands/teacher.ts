@@ -13,6 +13,7 @@ augprior eval --model <dir> --dataset <kind>:<path>, or teacher {"kind": "import
   PyTorch checkpoint (.th/.pt/.pth; zip or legacy pickle; state_dict top-level or under
     "state_dict"; "module." stripped): mapped onto --arch, weights saved as safetensors.
   TF.js layers model (model.json + shards): copied, final softmax switched off (logits out).
+  ONNX (.onnx): run by onnxruntime-node; --input-layout nchw (default) | nhwc | as-is.
 
   --num-classes <n>        output classes (default 10)
   --input-size <h>x<w>     the input the network was trained on (default 32x32)
@@ -68,6 +69,7 @@ export async function teacherCommand(argv: string[], io: CommandIO): Promise<num
     bgr: { type: 'boolean' },
     labels: { type: 'string' },
     'labels-file': { type: 'string' },
+    'input-layout': { type: 'string' },
   });
   const [action, file] = positionals;
   if (flags['help'] || action !== 'import') {
@@ -93,6 +95,7 @@ export async function teacherCommand(argv: string[], io: CommandIO): Promise<num
     numClasses: intFlag(flags, 'num-classes') ?? 10,
     input: { size: [h!, w!], channels: 3, scale: Number(stringFlag(flags, 'scale') ?? 1), channelOrder: flags['bgr'] ? 'BGR' : 'RGB', ...(normalize ? { normalize } : {}) },
     ...(labels ? { labels } : {}),
+    ...(stringFlag(flags, 'input-layout') ? { onnxLayout: stringFlag(flags, 'input-layout') as 'nhwc' | 'nchw' | 'as-is' } : {}),
   });
   const what = spec.model.kind === 'registry' ? spec.model.arch : spec.model.kind;
   note(io, `[teacher] ${file} (${spec.source.format}) -> ${out} as ${what}`);

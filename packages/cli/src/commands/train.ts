@@ -22,7 +22,7 @@ import {
   type Experiment,
   type ProgressMode,
 } from '@augprior/core';
-import { evaluateClassifier, scalarMetrics } from '@augprior/eval';
+import { evaluateClassifier, scalarMetrics, teacherPredict } from '@augprior/eval';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { applyCommandLine, parseFlags, stringFlag, type Flags } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
@@ -117,8 +117,8 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
       throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student predicts ${e.student.numClasses}`);
     }
     const studentPredict = (x: tf.Tensor) => student.forward(normalizeInput(x, e.student.normalize), { training: false });
-    const teacherPredict = teacher ? (x: tf.Tensor) => teacher.logits(x) : undefined;
-    const teacherEval = evalSet && teacher ? scalarMetrics(await evaluateClassifier(teacher.logits.bind(teacher), evalSet, { batchSize: e.evalBatchSize })) : undefined;
+    const teacherAsPredict = teacher ? teacherPredict(teacher) : undefined;
+    const teacherEval = evalSet && teacherAsPredict ? scalarMetrics(await evaluateClassifier(teacherAsPredict, evalSet, { batchSize: e.evalBatchSize })) : undefined;
     if (teacherEval) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherEval['top1']! * 100).toFixed(2)}%`);
 
     const started = new Date();
@@ -132,7 +132,7 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
       progress,
       signal: abort.signal,
       ...(evalSet
-        ? { evaluate: async () => scalarMetrics(await evaluateClassifier(studentPredict, evalSet, { batchSize: e.evalBatchSize, ...(teacherPredict ? { teacher: teacherPredict } : {}) })) }
+        ? { evaluate: async () => scalarMetrics(await evaluateClassifier(studentPredict, evalSet, { batchSize: e.evalBatchSize, ...(teacherAsPredict ? { teacher: teacherAsPredict } : {}) })) }
         : {}),
     });
     progress.stop();

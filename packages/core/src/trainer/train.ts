@@ -16,6 +16,7 @@ import { Rng } from '../rng.js';
 import { pruneCheckpoints, restoreLatestCheckpoint, saveCheckpoint, type LogWindow, type TrainerState } from './checkpoint.js';
 import { normalizeInput } from './preprocess.js';
 import type { RunDir } from './run-dir.js';
+import { teacherLogits as teacherLogitsOf } from './teacher-logits.js';
 import type { Batch, BatchSource, Metrics, Teacher } from './types.js';
 
 export interface TrainDeps {
@@ -129,7 +130,7 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
       const lr = lrAt(step);
 
       // --- teacher (outside the tape: it never trains) and student input
-      const teacherLogits = teacher ? tf.tidy(() => teacher.logits(batch.x)) : undefined;
+      const teacherLogits = teacher ? await teacherLogitsOf(teacher, batch.x) : undefined;
       const studentInput = normalizeInput(batch.x, e.student.normalize);
 
       // --- student loss, gradients, update

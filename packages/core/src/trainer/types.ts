@@ -21,11 +21,17 @@ export interface BatchSource {
   dispose(): void;
 }
 
-/** Anything that maps a batch in [0, 1] to logits; it applies its own preprocessing. */
+/**
+ * Anything that maps a batch in [0, 1] to logits; it applies its own preprocessing. Teachers that
+ * run outside tfjs (ONNX Runtime) answer asynchronously through `logitsAsync`; use
+ * `teacherLogits` to call either kind.
+ */
 export interface Teacher {
   readonly description: string;
   readonly numClasses: number;
   logits(x: Tensor): Tensor;
+  /** When present, the way to run this teacher (`logits` then throws). The result is the caller's. */
+  logitsAsync?(x: Tensor): Promise<Tensor>;
   dispose(): void;
 }
 
