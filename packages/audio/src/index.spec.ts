@@ -1,12 +1,36 @@
-import { dataSources, evalSets, teacherKinds } from '@augprior/core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dataSources, evalSets, selectEngine, teacherKinds } from '@augprior/core';
 import { describe, expect, it } from 'vitest';
-import { registerAudio } from './index.js';
+import { kwsMfccInt8Set, registerAudio } from './index.js';
 
-describe('audio front end shell', () => {
-  it('registers into core registries without disturbing the built-ins', () => {
-    const before = dataSources.list();
+describe('audio front end', () => {
+  it('registers its evaluation sets without disturbing the built-ins', () => {
+    const before = evalSets.list();
     const added = registerAudio({ dataSources, evalSets, teacherKinds });
-    expect(dataSources.list()).toEqual([...before, ...added].sort());
-    expect(dataSources.list()).toContain('synthetic_single_image');
+    expect(added).toEqual(['kws-mfcc-int8']);
+    expect(evalSets.list()).toEqual([...before, ...added].sort());
+  });
+
+  it('dequantises int8 MFCC files and reads labels from their names; names a bad file', async () => {
+    await selectEngine({ backend: 'cpu' });
+    const dir = mkdtempSync(join(tmpdir(), 'augprior-kws-'));
+    writeFileSync(join(dir, 'tst_000000_Stop_7.bin'), Buffer.from(Int8Array.from({ length: 490 }, (_, k) => (k % 3) - 1).buffer));
+    writeFileSync(join(dir, 'tst_000001_Left_2.bin'), Buffer.alloc(490, 5));
+    const set = kwsMfccInt8Set({ path: dir, scale: 0.5, zeroPoint: 1 });
+    const batches = [];
+    for await (const b of set.batches(8)) batches.push(b);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.x.shape).toEqual([2, 49, 10, 1]);
+    // sample 0: q = -1, 0, 1 -> 0.5 * (q - 1) = -1, -0.5, 0; sample 1: 0.5 * (5 - 1) = 2
+    expect(Array.from(batches[0]!.x.dataSync().slice(0, 3))).toEqual([-1, -0.5, 0]);
+    expect(batches[0]!.x.dataSync()[490]).toBe(2);
+    expect(Array.from(batches[0]!.y.dataSync())).toEqual([7, 2]);
+    writeFileSync(join(dir, 'tst_000002_Up_8.bin'), Buffer.alloc(100));
+    const broken = kwsMfccInt8Set({ path: dir, scale: 0.5, zeroPoint: 1 });
+    await expect(async () => {
+      for await (const b of broken.batches(8)) void b;
+    }).rejects.toThrow(/tst_000002_Up_8\.bin has 100 bytes, expected 490/);
   });
 });

@@ -9,8 +9,10 @@ import { AugpriorError, createModel, models } from '@augprior/core';
 import { readTorchCheckpoint } from './pytorch-checkpoint.js';
 import { assignPytorchStateDict } from './state-dict.js';
 import { sha256Of, TEACHER_FORMAT, writeRegistryTeacher, writeTeacherSpec, type InputSpec, type TeacherSpec } from './teacher-dir.js';
+import { loadKerasH5 } from './keras-h5.js';
 import { openOnnx } from './onnx.js';
-import { loadLayersModelFromFolder, stripFinalSoftmax } from './tfjs-layers.js';
+import { parseTflite, TfliteGraph } from './tflite.js';
+import { loadLayersModelFromFolder, saveLayersModel, stripFinalSoftmax } from './tfjs-layers.js';
 
 export interface ImportOptions {
   file: string;
@@ -54,8 +56,12 @@ export async function importTeacher(options: ImportOptions): Promise<TeacherSpec
       return importTfjsLayers(options, bytes, base);
     case 'onnx':
       return importOnnx(options, bytes, base);
+    case 'keras-h5':
+      return importKerasH5(options, bytes, base);
+    case 'tflite':
+      return importTflite(options, bytes, base);
     default:
-      throw new AugpriorError('teacher.unsupported-format', `${options.file}: ${format} teachers are not supported by this version of augprior yet`, 'supported now: PyTorch checkpoints (.th/.pt/.pth), TF.js layers models (model.json) and ONNX (.onnx)');
+      throw new AugpriorError('teacher.unsupported-format', `${options.file}: ${format} teachers are not supported`);
   }
 }
 
@@ -114,6 +120,46 @@ async function importOnnx(options: ImportOptions, bytes: Buffer, base: SpecBase)
     ...base,
     model: { kind: 'onnx', path: 'model.onnx', layout, providers: ['cpu'] },
     source: { file: basename(options.file), sha256: sha256Of(bytes), format: 'onnx', extras: { input: network.inputName, output: network.outputName } },
+  };
+  writeTeacherSpec(options.out, spec);
+  return spec;
+}
+
+/** Keras HDF5 -> rebuilt with tfjs-layers -> stored as a TF.js layers model (logits out). */
+async function importKerasH5(options: ImportOptions, bytes: Buffer, base: SpecBase): Promise<TeacherSpec> {
+  const loaded = await loadKerasH5(options.file, { stripSoftmax: true });
+  try {
+    const outputs = loaded.model.outputs[0]?.shape ?? [];
+    const classes = outputs[outputs.length - 1];
+    if (classes !== options.numClasses) throw new AugpriorError('teacher.class-mismatch', `${options.file} outputs ${String(classes)} classes, --num-classes says ${options.numClasses}`);
+    await saveLayersModel(loaded.model, join(options.out, 'tfjs'));
+  } finally {
+    loaded.model.dispose();
+  }
+  const spec: TeacherSpec = {
+    ...base,
+    model: { kind: 'tfjs-layers', path: 'tfjs/model.json', strippedSoftmax: loaded.strippedSoftmax },
+    source: { file: basename(options.file), sha256: sha256Of(bytes), format: 'keras-h5', extras: { kerasVersion: loaded.kerasVersion } },
+  };
+  writeTeacherSpec(options.out, spec);
+  return spec;
+}
+
+/** TFLite: validated (op set, constants, class count) by building the graph once, then copied. */
+async function importTflite(options: ImportOptions, bytes: Buffer, base: SpecBase): Promise<TeacherSpec> {
+  const model = parseTflite(bytes, options.file);
+  const graph = new TfliteGraph(model, options.file);
+  const classes = graph.outputTensor.shape[graph.outputTensor.shape.length - 1];
+  const input = graph.inputTensor;
+  graph.dispose();
+  if (classes !== options.numClasses) throw new AugpriorError('teacher.class-mismatch', `${options.file} outputs ${String(classes)} classes, --num-classes says ${options.numClasses}`);
+  mkdirSync(options.out, { recursive: true });
+  copyFileSync(options.file, join(options.out, 'model.tflite'));
+  const quantized = input.scale.length > 0 ? { inputScale: input.scale[0], inputZeroPoint: input.zeroPoint[0] } : {};
+  const spec: TeacherSpec = {
+    ...base,
+    model: { kind: 'tflite', path: 'model.tflite' },
+    source: { file: basename(options.file), sha256: sha256Of(bytes), format: 'tflite', extras: { inputShape: input.shape, ...quantized } },
   };
   writeTeacherSpec(options.out, spec);
   return spec;

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { openOnnx } from './onnx.js';
+import { parseTflite, TfliteGraph } from './tflite.js';
 import { loadLayersModelFromFolder } from './tfjs-layers.js';
 import {
   AugpriorError,
@@ -43,6 +44,8 @@ export const TeacherModelSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('registry'), arch: z.string() }),
   /** A tfjs layers model (model.json + shards), final softmax removed so it returns logits. */
   z.strictObject({ kind: z.literal('tfjs-layers'), path: z.string(), strippedSoftmax: z.string().nullable() }),
+  /** A TFLite flatbuffer executed as a tfjs graph (quantized models run dequantized, in float). */
+  z.strictObject({ kind: z.literal('tflite'), path: z.string() }),
   /** An ONNX model run by ONNX Runtime; `layout` says how NHWC batches are fed to its first input. */
   z.strictObject({
     kind: z.literal('onnx'),
@@ -170,6 +173,11 @@ async function loadNetwork(dir: string, spec: TeacherSpec): Promise<Network> {
     case 'tfjs-layers': {
       const net = await loadLayersModelFromFolder(join(dir, model.path), { stripSoftmax: false });
       return { name: basename(model.path), forward: (x) => net.model.predict(x) as Tensor, dispose: () => net.model.dispose() };
+    }
+    case 'tflite': {
+      const path = join(dir, model.path);
+      const graph = new TfliteGraph(parseTflite(readFileSync(path), path), path);
+      return { name: basename(model.path), forward: (x) => graph.run(x, { stopBeforeSoftmax: true }), dispose: () => graph.dispose() };
     }
     case 'onnx': {
       const net = await openOnnx(join(dir, model.path), { layout: model.layout, providers: model.providers });

@@ -5,9 +5,9 @@
  * linear before the model is built: softmax(logits / T) is what distillation needs, and log of
  * a float32 softmax would underflow to -inf for confident predictions.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AugpriorError, tf } from '@augprior/core';
+import { AugpriorError, tf, writeFileAtomic } from '@augprior/core';
 
 interface LayerConfig {
   class_name: string;
@@ -104,4 +104,17 @@ export async function loadLayersModelFromFolder(modelJsonPath: string, options: 
   }
   const inputShape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => d ?? -1);
   return { model, strippedSoftmax: stripped, inputShape };
+}
+
+/** Writes a built model as a TF.js layers folder (model.json + weights.bin). */
+export async function saveLayersModel(model: tf.LayersModel, folder: string): Promise<void> {
+  mkdirSync(folder, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const data = artifacts.weightData instanceof ArrayBuffer ? new Uint8Array(artifacts.weightData) : new Uint8Array(tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer[]));
+      writeFileAtomic(join(folder, 'weights.bin'), data);
+      writeFileAtomic(join(folder, 'model.json'), JSON.stringify({ format: 'layers-model', generatedBy: 'augprior', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] }));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
 }

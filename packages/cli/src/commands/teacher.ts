@@ -14,6 +14,8 @@ augprior eval --model <dir> --dataset <kind>:<path>, or teacher {"kind": "import
     "state_dict"; "module." stripped): mapped onto --arch, weights saved as safetensors.
   TF.js layers model (model.json + shards): copied, final softmax switched off (logits out).
   ONNX (.onnx): run by onnxruntime-node; --input-layout nchw (default) | nhwc | as-is.
+  Keras HDF5 (.h5 with model_config): rebuilt with tfjs-layers, stored as a TF.js layers model.
+  TFLite (.tflite, fp32 or int8): executed as a tfjs graph (int8 runs dequantised, in float).
 
   --num-classes <n>        output classes (default 10)
   --input-size <h>x<w>     the input the network was trained on (default 32x32)
