@@ -4,6 +4,7 @@ import { benchCommand } from './commands/bench.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
+import { predictCommand } from './commands/predict.js';
 import { teacherCommand } from './commands/teacher.js';
 import { trainCommand } from './commands/train.js';
 import { defaultIO, type CommandIO } from './io.js';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CommandIO) => Promise
   train: { run: trainCommand, summary: 'train a student (distillation) or a teacher (supervised) from an experiment config' },
   eval: { run: evalCommand, summary: 'evaluate a trained run on a dataset' },
   teacher: { run: teacherCommand, summary: 'import a teacher (PyTorch checkpoint) onto a registry model: teacher import <file> --arch --out' },
+  predict: { run: predictCommand, summary: 'run a converted teacher on image or video files and print its top classes' },
   bench: { run: benchCommand, summary: 'training/eval throughput of the reference workload per engine' },
   info: { run: infoCommand, summary: 'versions, engines, data root, optional packages' },
   datasets: { run: datasetsCommand, summary: 'list, verify and fetch registered datasets and teachers' },

@@ -3,7 +3,7 @@
  * must reproduce the reference accuracies measured with PyTorch 1.13 on the same images (see
  * ../shared/data/README.md) to within 0.05 points. Skips, saying why, where ../shared is absent.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -150,6 +150,22 @@ describe.runIf(existsSync(RESNET8))('teacher import: MLPerf Tiny ResNet-8 as Ker
       y.dispose();
       model.dispose();
     }
+  }, 120_000);
+});
+
+const LRCN = join(SHARED, 'teachers/video-ucf5-lrcn-keras');
+
+describe.runIf(existsSync(LRCN))('teacher import: the Keras LRCN video teacher on real UCF-101 clips', () => {
+  it('predicts BaseballPitch and Biking for those two clips (20 frames, 64x64, BGR, /255)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'augprior-lrcn-'));
+    const labels = 'BaseballPitch,Biking,Diving,HighJump,HorseRace';
+    const imported = await runCli(['teacher', 'import', join(LRCN, 'LRCN_ucf50_5cls.h5'), '--out', 'lrcn', '--num-classes', '5', '--input-size', '64x64', '--frames', '20', '--bgr', '--labels', labels], { cwd });
+    expect(imported.code, imported.stderr).toBe(0);
+    const clips = join(SHARED, 'ucf101/clips');
+    const files = ['BaseballPitch', 'Biking'].map((c) => join(clips, c, readdirSync(join(clips, c))[0]!));
+    const result = await runCli(['predict', '--model', 'lrcn', ...files, '--json'], { cwd });
+    const predictions = (result.json() as { predictions: Array<{ top: Array<{ label: string; probability: number }> }> }).predictions;
+    expect(predictions.map((p) => p.top[0]!.label)).toEqual(['BaseballPitch', 'Biking']); // measured 98.7% and 91.5%
   }, 120_000);
 });
 

@@ -30,6 +30,8 @@ export const InputSpecSchema = z.strictObject({
   /** [height, width] the network was trained on. */
   size: z.tuple([z.number().int().positive(), z.number().int().positive()]),
   channels: z.number().int().positive().default(3),
+  /** Video teachers: frames per clip, sampled evenly (input is [n, frames, h, w, c]). */
+  frames: z.number().int().positive().optional(),
   /** Multiply [0, 1] inputs by this first: 1, or 255 for networks trained on raw pixel values. */
   scale: z.number().positive().default(1),
   channelOrder: z.enum(['RGB', 'BGR']).default('RGB'),

@@ -4,6 +4,9 @@
  */
 import type { FrontEndRegistries } from '@augprior/core';
 
+export { resolveFfmpeg, type ResolvedFfmpeg, type FfmpegSource } from './ffmpeg/resolve-ffmpeg.js';
+export { decodeFrames, strideSampleIndices, type DecodedVideo } from './ffmpeg/decode-frames.js';
+
 /** Adds this front end's entries to the registries and returns their names (none yet). */
 export function registerVideo(registries: FrontEndRegistries): string[] {
   void registries;

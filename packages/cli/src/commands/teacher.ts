@@ -22,6 +22,7 @@ augprior eval --model <dir> --dataset <kind>:<path>, or teacher {"kind": "import
   --normalize <preset>     imagenet (mean .485 .456 .406, std .229 .224 .225), cifar, none
   --mean a,b,c --std a,b,c explicit per-channel normalisation (overrides --normalize)
   --scale <s>              multiply [0,1] inputs first (255 for raw-pixel networks)
+  --frames <n>             video teachers: frames per clip
   --bgr                    the network expects BGR channel order
   --labels cifar10|<a,b,c> class names stored with the teacher
   --labels-file <json>     class names from a JSON list, {"labels": [...]} or an ImageNet class index`;
@@ -72,6 +73,7 @@ export async function teacherCommand(argv: string[], io: CommandIO): Promise<num
     labels: { type: 'string' },
     'labels-file': { type: 'string' },
     'input-layout': { type: 'string' },
+    frames: { type: 'string' },
   });
   const [action, file] = positionals;
   if (flags['help'] || action !== 'import') {
@@ -95,7 +97,14 @@ export async function teacherCommand(argv: string[], io: CommandIO): Promise<num
     ...(arch ? { arch } : {}),
     out: resolve(io.cwd, out),
     numClasses: intFlag(flags, 'num-classes') ?? 10,
-    input: { size: [h!, w!], channels: 3, scale: Number(stringFlag(flags, 'scale') ?? 1), channelOrder: flags['bgr'] ? 'BGR' : 'RGB', ...(normalize ? { normalize } : {}) },
+    input: {
+      size: [h!, w!],
+      channels: 3,
+      scale: Number(stringFlag(flags, 'scale') ?? 1),
+      channelOrder: flags['bgr'] ? 'BGR' : 'RGB',
+      ...(intFlag(flags, 'frames') ? { frames: intFlag(flags, 'frames')! } : {}),
+      ...(normalize ? { normalize } : {}),
+    },
     ...(labels ? { labels } : {}),
     ...(stringFlag(flags, 'input-layout') ? { onnxLayout: stringFlag(flags, 'input-layout') as 'nhwc' | 'nchw' | 'as-is' } : {}),
   });

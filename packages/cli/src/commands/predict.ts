@@ -1,0 +1,66 @@
+/**
+ * `augprior predict --model <teacher-dir> <file...>`: runs a converted teacher on image or video
+ * files, prepared the way its teacher.json says (size, frames, channel order, scale, normalisation),
+ * and prints the top classes per file with the teacher's label names.
+ */
+import { extname, resolve } from 'node:path';
+import { AugpriorError, selectEngine, teacherLogits, tf, type Tensor } from '@augprior/core';
+import { loadCentreCrop } from '@augprior/image';
+import { loadTeacherDir } from '@augprior/teachers';
+import { decodeFrames, strideSampleIndices } from '@augprior/video';
+import { emitResult, note, type CommandIO } from '../io.js';
+import { intFlag, parseFlags, stringFlag } from '../options.js';
+
+export const PREDICT_HELP = `augprior predict --model <teacher-dir> <image or video file...> [--top 3] [--json]
+
+Images are resized (shorter side) and centre-cropped to the teacher's input size; videos are
+decoded with ffmpeg, scaled to it, and sampled to its frame count (every floor(n/frames)-th frame).`;
+
+const VIDEO = /\.(avi|mp4|mkv|mov|webm|mpg|mpeg)$/i;
+
+async function loadInput(file: string, size: [number, number], frames: number | undefined): Promise<Tensor> {
+  const [h, w] = size;
+  if (VIDEO.test(extname(file))) {
+    if (!frames) throw new AugpriorError('predict.not-video-teacher', `${file} is a video but the teacher takes single images (its teacher.json has no frames)`);
+    const video = await decodeFrames(file, { width: w, height: h, pixelFormat: 'rgb24' });
+    const clip = new Float32Array(frames * h * w * 3);
+    strideSampleIndices(video.frames.length, frames).forEach((index, k) => {
+      const frame = video.frames[index]!;
+      for (let i = 0; i < frame.length; i++) clip[k * h * w * 3 + i] = frame[i]! / 255;
+    });
+    return tf.tensor5d(clip, [1, frames, h, w, 3]);
+  }
+  if (h !== w) throw new AugpriorError('predict.input', `image input for non-square teachers (${h}x${w}) is not supported`);
+  return tf.tensor4d(await loadCentreCrop(file, h, h), [1, h, w, 3]);
+}
+
+export async function predictCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { flags, positionals } = parseFlags(argv, { model: { type: 'string' }, top: { type: 'string' } });
+  const model = stringFlag(flags, 'model');
+  if (flags['help'] || !model || !positionals.length) {
+    io.stdout.write(`${PREDICT_HELP}\n`);
+    return flags['help'] ? 0 : 2;
+  }
+  const engine = await selectEngine({ backend: (stringFlag(flags, 'backend') ?? io.env['AUGPRIOR_BACKEND'] ?? 'auto') as 'auto' });
+  note(io, `[augprior] ${engine.reason}`);
+  const teacher = await loadTeacherDir(resolve(io.cwd, model));
+  const top = intFlag(flags, 'top') ?? 3;
+  const results: Array<{ file: string; top: Array<{ label: string; index: number; probability: number }> }> = [];
+  try {
+    for (const file of positionals) {
+      const x = await loadInput(resolve(io.cwd, file), teacher.spec.input.size, teacher.spec.input.frames);
+      const logits = await teacherLogits(teacher, x);
+      const probabilities = tf.tidy(() => tf.softmax(logits).dataSync());
+      tf.dispose([x, logits]);
+      const ranked = Array.from(probabilities)
+        .map((p, index) => ({ label: teacher.spec.labels?.[index] ?? String(index), index, probability: Math.round(p * 10000) / 10000 }))
+        .sort((a, b) => b.probability - a.probability)
+        .slice(0, top);
+      results.push({ file, top: ranked });
+    }
+  } finally {
+    teacher.dispose();
+  }
+  emitResult(io, flags['json'] === true, { model, predictions: results }, () => results.map((r) => `${r.file}: ${r.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}`).join('\n'));
+  return 0;
+}
