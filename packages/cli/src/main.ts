@@ -3,6 +3,7 @@ import { isAugpriorError } from '@augprior/core';
 import { benchCommand } from './commands/bench.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { evalCommand } from './commands/eval.js';
+import { imageCommand } from './commands/image.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { teacherCommand } from './commands/teacher.js';
@@ -13,6 +14,7 @@ import { VERSION } from './version.js';
 const COMMANDS: Record<string, { run: (argv: string[], io: CommandIO) => Promise<number>; summary: string }> = {
   train: { run: trainCommand, summary: 'train a student (distillation) or a teacher (supervised) from an experiment config' },
   eval: { run: evalCommand, summary: 'evaluate a trained run on a dataset' },
+  image: { run: imageCommand, summary: 'single-image patch datasets: generate, analyze, bench' },
   teacher: { run: teacherCommand, summary: 'import a teacher (PyTorch checkpoint) onto a registry model: teacher import <file> --arch --out' },
   predict: { run: predictCommand, summary: 'run a converted teacher on image or video files and print its top classes' },
   bench: { run: benchCommand, summary: 'training/eval throughput of the reference workload per engine' },

@@ -6,8 +6,9 @@ describe('image front end shell', () => {
   it('registers its evaluation sets into core registries without disturbing the built-ins', () => {
     const before = evalSets.list();
     const added = registerImage({ dataSources, evalSets, teacherKinds });
-    expect(added).toEqual(['cifar10', 'cifar100', 'cifar10-bin', 'imagenet']);
-    expect(evalSets.list()).toEqual([...before, ...added].sort());
+    expect(added).toEqual(['cifar10', 'cifar100', 'cifar10-bin', 'imagenet', 'image_patches']);
+    expect(evalSets.list()).toEqual([...before, ...added.slice(0, 4)].sort());
+    expect(dataSources.list()).toContain('image_patches');
     expect(dataSources.list()).toContain('synthetic_single_image');
   });
 });

@@ -7,10 +7,14 @@ import { z } from 'zod';
 import { dataPath, type FrontEndRegistries } from '@augprior/core';
 import { CIFAR10_CLASSES, cifarBinarySet, cifarImageSet } from './datasets/cifar.js';
 import { imageNetFolderSet } from './datasets/imagenet.js';
+import { ImagePatchesArgs, imagePatchesSource } from './train/patch-source.js';
 
 export { CIFAR10_CLASSES, cifarBinarySet, cifarImageSet } from './datasets/cifar.js';
 export { decodeImageRgb, type DecodedImage } from './datasets/decode-image.js';
 export { imageNetFolderSet, loadCentreCrop, readClassIndex } from './datasets/imagenet.js';
+export * from './patches/index.js';
+export { augmentBatch, cutmixBox, BatchAugmentSchema, type BatchAugment } from './train/batch-augment.js';
+export { imagePatchesSource, openPatchDataset, resolveSource, ImagePatchesArgs, type ImagePatchesOptions } from './train/patch-source.js';
 
 const CifarArgs = z.strictObject({
   /** A folder (class subfolders or flat files) or binary batch; relative paths are under the data root. */
@@ -68,5 +72,10 @@ export function registerImage(registries: FrontEndRegistries): string[] {
       });
     },
   });
-  return ['cifar10', 'cifar100', 'cifar10-bin', 'imagenet'];
+  registries.dataSources.register('image_patches', {
+    description: 'single-image patch dataset (the paper recipe; generated once and cached) with flip, pad-crop and CutMix',
+    args: ImagePatchesArgs,
+    open: async (args, context) => imagePatchesSource(ImagePatchesArgs.parse(args), context),
+  });
+  return ['cifar10', 'cifar100', 'cifar10-bin', 'imagenet', 'image_patches'];
 }

@@ -61,6 +61,8 @@ export const ExperimentSchema = z
     maxMinutes: z.number().positive().optional(),
     logEvery: z.number().int().positive().default(10),
     evalEvery: z.number().int().positive().optional(),
+    /** Also evaluate whenever this much training wall time has passed (accuracy-vs-time curves). */
+    evalEveryMinutes: z.number().positive().optional(),
     evalBatchSize: z.number().int().positive().default(256),
     checkpointEvery: z.number().int().positive().default(100),
     keepCheckpoints: z.number().int().positive().default(2),

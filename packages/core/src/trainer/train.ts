@@ -108,6 +108,8 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   };
 
   const budgetSeconds = e.maxMinutes !== undefined ? e.maxMinutes * 60 : undefined;
+  const evalPeriod = e.evalEveryMinutes !== undefined ? e.evalEveryMinutes * 60 : undefined;
+  let nextTimedEval = evalPeriod !== undefined ? (Math.floor(state.elapsedSeconds / evalPeriod) + 1) * evalPeriod : Infinity;
   const sessionStart = performance.now();
   const elapsedAtStart = state.elapsedSeconds;
   let windowStart = performance.now();
@@ -193,6 +195,10 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
         status: `step ${step}${e.maxSteps ? `/${e.maxSteps}` : ''} loss ${fmt(lastTrain?.loss ?? lossValue)}`,
       });
       if (e.evalEvery !== undefined && step % e.evalEvery === 0) await runEval();
+      else if (state.elapsedSeconds >= nextTimedEval) {
+        await runEval();
+        nextTimedEval = (Math.floor(state.elapsedSeconds / evalPeriod!) + 1) * evalPeriod!;
+      }
       if (step % e.checkpointEvery === 0) await saveNow();
       // Awaiting only resolved promises never returns to the event loop: signal handlers, timers
       // and native finalizers (the torch engine's tensor handles) would wait for the whole run.

@@ -1,0 +1,69 @@
+/**
+ * The patch dataset on disk: `manifest.json` plus shards `patches-NNNNN.u8`, each a plain array of
+ * uint8 RGB patches [count, S, S, 3] with no header (readable with numpy.fromfile(...).reshape).
+ * The manifest records the recipe, seed, source (path, size, sha256), count and each shard's
+ * sha256; it is written last, so a folder with a manifest is complete.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AugpriorError, formatZodIssues, writeFileAtomic } from '@augprior/core';
+import { PatchRecipeSchema } from './recipe.js';
+
+export const PATCH_FORMAT = 'augprior-patches/1';
+
+export const PatchManifestSchema = z.strictObject({
+  format: z.literal(PATCH_FORMAT),
+  recipe: PatchRecipeSchema,
+  seed: z.number().int().min(0),
+  count: z.number().int().positive(),
+  size: z.number().int().positive(),
+  source: z.strictObject({ description: z.string(), sha256: z.string(), width: z.number().int(), height: z.number().int() }),
+  shards: z.array(z.strictObject({ file: z.string(), count: z.number().int().positive(), sha256: z.string() })),
+  seconds: z.number().optional(),
+  workers: z.number().int().optional(),
+});
+export type PatchManifest = z.infer<typeof PatchManifestSchema>;
+
+export function shardName(index: number): string {
+  return `patches-${String(index).padStart(5, '0')}.u8`;
+}
+
+export function writeShard(dir: string, index: number, data: Uint8Array): { file: string; sha256: string } {
+  mkdirSync(dir, { recursive: true });
+  const file = shardName(index);
+  writeFileAtomic(join(dir, file), data);
+  return { file, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+export function writeManifest(dir: string, manifest: PatchManifest): void {
+  writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+export function readManifest(dir: string): PatchManifest {
+  const path = join(dir, 'manifest.json');
+  if (!existsSync(path)) throw new AugpriorError('data.missing', `${dir} is not a patch dataset (no manifest.json)`, 'create one with `augprior image generate --source <image> --out <dir>`');
+  const parsed = PatchManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new AugpriorError('data.corrupt', `${path}: ${formatZodIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Loads every shard into one buffer [count, S, S, 3], checking sizes (and hashes when asked). */
+export function readPatches(dir: string, options: { verify?: boolean } = {}): { manifest: PatchManifest; pixels: Uint8Array } {
+  const manifest = readManifest(dir);
+  const patchBytes = manifest.size * manifest.size * 3;
+  const pixels = new Uint8Array(manifest.count * patchBytes);
+  let offset = 0;
+  for (const shard of manifest.shards) {
+    const path = join(dir, shard.file);
+    if (!existsSync(path)) throw new AugpriorError('data.corrupt', `${dir}: shard ${shard.file} is missing`);
+    const bytes = readFileSync(path);
+    if (bytes.length !== shard.count * patchBytes) throw new AugpriorError('data.corrupt', `${path}: ${bytes.length} bytes, the manifest says ${shard.count} patches of ${patchBytes} bytes (truncated?)`);
+    if (options.verify && createHash('sha256').update(bytes).digest('hex') !== shard.sha256) throw new AugpriorError('data.corrupt', `${path}: sha256 differs from the manifest`);
+    pixels.set(bytes, offset);
+    offset += bytes.length;
+  }
+  if (offset !== pixels.length) throw new AugpriorError('data.corrupt', `${dir}: shards hold ${offset / patchBytes} patches, the manifest says ${manifest.count}`);
+  return { manifest, pixels };
+}

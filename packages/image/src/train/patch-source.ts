@@ -1,0 +1,88 @@
+/**
+ * The `image_patches` data source: a single-image patch dataset (generated on first use and cached
+ * under `cacheDir`, keyed by source sha256, recipe, seed and count) served as augmented batches.
+ * Batch k draws from epoch floor((k-1)B/N)'s permutation, so a run visits every patch once per
+ * epoch and a resumed run sees exactly the batches it would have seen.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { AugpriorError, Rng, createProgress, dataPath, tf, type BatchSource, type DataRoot } from '@augprior/core';
+import { generatePatches } from '../patches/generate.js';
+import { PatchRecipeSchema } from '../patches/recipe.js';
+import { readPatches } from '../patches/shards.js';
+import { deadLeavesSource, loadSourceImage, noiseSource, type LoadedSource } from '../patches/sources.js';
+import { augmentBatch, BatchAugmentSchema } from './batch-augment.js';
+
+export const ImagePatchesArgs = z.strictObject({
+  /** A file under the data root (or ./path), or a procedural source: "noise" / "dead_leaves". */
+  source: z.string().min(1),
+  /** Size of procedural sources. */
+  proceduralSize: z.tuple([z.number().int().positive(), z.number().int().positive()]).default([600, 225]),
+  count: z.number().int().positive().default(50_000),
+  /** Seed of the patch dataset (fixed: the dataset is data, not a training choice). */
+  datasetSeed: z.number().int().min(0).default(0),
+  recipe: PatchRecipeSchema.default(PatchRecipeSchema.parse({})),
+  augment: BatchAugmentSchema.default(BatchAugmentSchema.parse({})),
+  cacheDir: z.string().default('runs/patches'),
+  workers: z.number().int().min(0).default(0),
+});
+export type ImagePatchesOptions = z.infer<typeof ImagePatchesArgs>;
+
+export async function resolveSource(source: string, size: [number, number], seed: number, dataRoot: DataRoot, cwd: string): Promise<LoadedSource> {
+  if (source === 'noise') return noiseSource(size[0], size[1], seed);
+  if (source === 'dead_leaves') return deadLeavesSource(size[0], size[1], seed);
+  const path = source.startsWith('.') || source.startsWith('/') ? resolve(cwd, source) : dataPath(dataRoot, source, 'the source image');
+  return loadSourceImage(path);
+}
+
+export async function openPatchDataset(options: ImagePatchesOptions, context: { dataRoot: DataRoot; cwd: string }): Promise<{ dir: string; pixels: Uint8Array; size: number; count: number; description: string }> {
+  const source = await resolveSource(options.source, options.proceduralSize, options.datasetSeed, context.dataRoot, context.cwd);
+  const key = createHash('sha256').update(JSON.stringify({ source: source.sha256, recipe: options.recipe, seed: options.datasetSeed, count: options.count })).digest('hex').slice(0, 12);
+  const name = options.source.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const dir = resolve(context.cwd, options.cacheDir, `${name}-${key}`);
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    const progress = createProgress({ label: `patches ${name}`, unit: 'patch' });
+    try {
+      await generatePatches({ source, recipe: options.recipe, count: options.count, seed: options.datasetSeed, out: dir, workers: options.workers, progress });
+    } finally {
+      progress.stop();
+    }
+  }
+  const { manifest, pixels } = readPatches(dir);
+  if (manifest.source.sha256 !== source.sha256) throw new AugpriorError('data.corrupt', `${dir} was generated from another source (sha256 ${manifest.source.sha256})`);
+  return { dir, pixels, size: manifest.size, count: manifest.count, description: `${manifest.count} ${manifest.size}px patches of ${source.description} (${dir})` };
+}
+
+export async function imagePatchesSource(options: ImagePatchesOptions, context: { dataRoot: DataRoot; cwd: string; seed: number }): Promise<BatchSource> {
+  const data = await openPatchDataset(options, context);
+  const S = data.size;
+  let cachedEpoch = -1;
+  let permutation: Int32Array = new Int32Array(0);
+  const epochOrder = (epoch: number) => {
+    if (epoch !== cachedEpoch) {
+      permutation = Rng.derive(context.seed, 0x65706f6368, epoch).permutation(data.count); // 'epoch'
+      cachedEpoch = epoch;
+    }
+    return permutation;
+  };
+  return {
+    description: data.description,
+    labeled: false,
+    inputShape: [S, S, 3],
+    async *batches(fromStep, batchSize) {
+      const indices = new Int32Array(batchSize);
+      for (let step = fromStep; ; step++) {
+        for (let i = 0; i < batchSize; i++) {
+          const position = (step - 1) * batchSize + i;
+          indices[i] = epochOrder(Math.floor(position / data.count))[position % data.count]!;
+        }
+        const out = new Float32Array(batchSize * S * S * 3);
+        augmentBatch(data.pixels, S, indices, options.augment, Rng.derive(context.seed, 0x617567, step), out); // 'aug'
+        yield { x: tf.tensor4d(out, [batchSize, S, S, 3]) };
+      }
+    },
+    dispose() {},
+  };
+}
