@@ -1,16 +1,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataSources, evalSets, selectEngine, teacherKinds } from '@augprior/core';
+import { dataSources, evalSets, featureExtractors, selectEngine, teacherKinds } from '@augprior/core';
 import { describe, expect, it } from 'vitest';
 import { kwsMfccInt8Set, registerAudio } from './index.js';
 
 describe('audio front end', () => {
-  it('registers its evaluation sets without disturbing the built-ins', () => {
+  it('registers its eval sets, data source, feature front ends and teacher kind without disturbing the built-ins', () => {
     const before = evalSets.list();
-    const added = registerAudio({ dataSources, evalSets, teacherKinds });
-    expect(added).toEqual(['kws-mfcc-int8']);
-    expect(evalSets.list()).toEqual([...before, ...added].sort());
+    const added = registerAudio({ dataSources, evalSets, teacherKinds, featureExtractors });
+    expect(added).toEqual(['kws-mfcc-int8', 'speech-commands', 'audio_clips', 'mlperf-mfcc', 'logmel', 'mfcc', 'audio']);
+    expect(evalSets.list()).toEqual([...before, 'kws-mfcc-int8', 'speech-commands'].sort());
+    expect(dataSources.list()).toContain('audio_clips');
+    expect(featureExtractors.list()).toEqual(['logmel', 'mfcc', 'mlperf-mfcc']);
+    expect(teacherKinds.list()).toContain('audio');
   });
 
   it('dequantises int8 MFCC files and reads labels from their names; names a bad file', async () => {

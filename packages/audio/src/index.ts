@@ -1,13 +1,29 @@
 /**
- * @augprior/audio: the audio front end. Its data sources, evaluation sets and teachers join core's
- * registries through `registerAudio`, which only the CLI calls (nothing registers on import).
+ * @augprior/audio: the audio front end. Its data sources, evaluation sets, feature front ends and
+ * teachers join core's registries through `registerAudio`, which only the CLI calls (nothing
+ * registers on import).
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { dataPath, type FrontEndRegistries } from '@augprior/core';
+import { dataPath, type DataRoot, type FrontEndRegistries } from '@augprior/core';
 import { kwsMfccInt8Set } from './datasets/kws-mfcc-int8.js';
+import { speechCommandsSet, SpeechCommandsArgs } from './datasets/speech-commands.js';
+import { audioTeacherKind } from './train/audio-teacher.js';
+import { AudioClipsArgs, audioClipsSource } from './train/clip-source.js';
+import { FEATURE_FRONT_ENDS } from './train/feature-front-ends.js';
 
 export { kwsMfccInt8Set, MLPERF_KWS_CLASSES } from './datasets/kws-mfcc-int8.js';
+export { speechCommandsSet, indexSpeechCommands, SpeechCommandsArgs, KEYWORDS, SILENCE, UNKNOWN, type SpeechCommandsIndex, type SpeechCommandsItem } from './datasets/speech-commands.js';
+export { AudioClipsArgs, audioClipsSource, openClipDataset } from './train/clip-source.js';
+export { ClipRecipeSchema, makeClip, clipLength, type ClipRecipe, type ClipDraw } from './source/clip-generator.js';
+export { generateClips, readClips, readClipManifest, type ClipManifest } from './source/clip-shards.js';
+export { loadRecording, type Recording } from './source/recording.js';
+export { WaveformAugmentSchema, type WaveformAugment } from './source/waveform-augment.js';
+export { SpecAugmentSchema, drawSpecPlan, applySpecPlan, type SpecPlan } from './train/spec-plan.js';
+export { tensorFrontEnd, FEATURE_FRONT_ENDS } from './train/feature-front-ends.js';
+export { withFeatureFrontEnd } from './train/audio-teacher.js';
+export * from './wav/index.js';
+export * from './features/index.js';
 
 const KwsMfccArgs = z.strictObject({
   path: z.string().min(1),
@@ -17,6 +33,8 @@ const KwsMfccArgs = z.strictObject({
   limit: z.number().int().positive().optional(),
 });
 
+const under = (path: string, dataRoot: DataRoot, cwd: string, what: string) => (path.startsWith('.') || path.startsWith('/') ? resolve(cwd, path) : dataPath(dataRoot, path, what));
+
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerAudio(registries: FrontEndRegistries): string[] {
   registries.evalSets.register('kws-mfcc-int8', {
@@ -24,9 +42,25 @@ export function registerAudio(registries: FrontEndRegistries): string[] {
     args: KwsMfccArgs,
     open: async (args, { dataRoot, cwd }) => {
       const { path, scale, zeroPoint, limit } = KwsMfccArgs.parse(args);
-      const where = path.startsWith('.') || path.startsWith('/') ? resolve(cwd, path) : dataPath(dataRoot, path, 'the KWS MFCC samples');
-      return kwsMfccInt8Set({ path: where, scale, zeroPoint, ...(limit ? { limit } : {}) });
+      return kwsMfccInt8Set({ path: under(path, dataRoot, cwd, 'the KWS MFCC samples'), scale, zeroPoint, ...(limit ? { limit } : {}) });
     },
   });
-  return ['kws-mfcc-int8'];
+  registries.evalSets.register('speech-commands', {
+    description: 'Speech Commands v0.01/v0.02 folder: official splits, 12-class (MLPerf or TF order) or every-word protocol, 1-s waveforms',
+    args: SpeechCommandsArgs,
+    open: async (args, { dataRoot, cwd }) => {
+      const options = SpeechCommandsArgs.parse(args);
+      const root = under(options.path, dataRoot, cwd, 'the Speech Commands folder');
+      const silenceFrom = options.silence.from ? under(options.silence.from, dataRoot, cwd, 'the background-noise folder') : undefined;
+      return speechCommandsSet({ ...options, root, silence: { ...options.silence, ...(silenceFrom ? { from: silenceFrom } : {}) } });
+    },
+  });
+  registries.dataSources.register('audio_clips', {
+    description: 'random 1-s clips of ONE recording with waveform augmentations (packed int16 shards) + SpecAugment/mix plans',
+    args: AudioClipsArgs,
+    open: async (args, context) => audioClipsSource(AudioClipsArgs.parse(args), context),
+  });
+  for (const [name, entry] of Object.entries(FEATURE_FRONT_ENDS)) registries.featureExtractors.register(name, entry);
+  registries.teacherKinds.register('audio', audioTeacherKind(registries.teacherKinds));
+  return ['kws-mfcc-int8', 'speech-commands', 'audio_clips', ...Object.keys(FEATURE_FRONT_ENDS), 'audio'];
 }

@@ -1,5 +1,6 @@
 /** Dispatches `augprior <command>`; user errors print as one clear message, not a stack trace. */
 import { isAugpriorError } from '@augprior/core';
+import { audioCommand } from './commands/audio.js';
 import { benchCommand } from './commands/bench.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { evalCommand } from './commands/eval.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CommandIO) => Promise
   train: { run: trainCommand, summary: 'train a student (distillation) or a teacher (supervised) from an experiment config' },
   eval: { run: evalCommand, summary: 'evaluate a trained run on a dataset' },
   image: { run: imageCommand, summary: 'single-image patch datasets: generate, analyze, bench' },
+  audio: { run: audioCommand, summary: 'single-recording clip datasets and feature speed: generate, bench' },
   teacher: { run: teacherCommand, summary: 'import a teacher (PyTorch checkpoint) onto a registry model: teacher import <file> --arch --out' },
   predict: { run: predictCommand, summary: 'run a converted teacher on image or video files and print its top classes' },
   bench: { run: benchCommand, summary: 'training/eval throughput of the reference workload per engine' },

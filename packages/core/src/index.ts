@@ -36,16 +36,16 @@ export { formatZodIssues } from './config/zod-errors.js';
 export { loadDatasetRegistry, parseDatasetRegistry, findEntry, type DatasetRegistry, type RegistryEntry, type RegistryFile } from './datasets/registry.js';
 export { fetchEntry, verifyFile, hashFile, type FileReport, type FileStatus } from './datasets/download.js';
 
-export { dataSources, evalSets, teacherKinds, sectionValidators, splitKind, type FrontEndRegistries, type OpenContext, type DataSourceKind, type EvalSetKind, type TeacherKind } from './data/registries.js';
+export { dataSources, evalSets, teacherKinds, featureExtractors, createFeatureExtractor, sectionValidators, splitKind, type FrontEndRegistries, type OpenContext, type DataSourceKind, type EvalSetKind, type TeacherKind, type FeatureExtractorKind } from './data/registries.js';
 export { syntheticShapesSource, syntheticShapesTestSet, syntheticSingleImageSource, renderMosaic } from './data/synthetic.js';
 
 export { train, NonFiniteLossError, type TrainDeps, type TrainOutcome, type StopReason } from './trainer/train.js';
-export type { Batch, BatchSource, Teacher, LabeledDataset, Metrics } from './trainer/types.js';
+export type { Batch, BatchSource, Teacher, LabeledDataset, Metrics, FeaturePlan, FeatureExtractor } from './trainer/types.js';
 export { teacherLogits } from './trainer/teacher-logits.js';
 export { RunDir, type MetricsRecord } from './trainer/run-dir.js';
 export { saveCheckpoint, restoreLatestCheckpoint, loadModelWeights, listCheckpoints, readCheckpoint, assignModelState, pruneCheckpoints, type TrainerState, type CheckpointInfo } from './trainer/checkpoint.js';
 export { encodeSafetensors, decodeSafetensors, type SafeTensor } from './trainer/safetensors.js';
 export { writeFileAtomic } from './trainer/atomic-write.js';
-export { normalizeInput, type Normalization } from './trainer/preprocess.js';
+export { normalizeInput, studentInput, type Normalization } from './trainer/preprocess.js';
 export { loadRunModel, teacherFromRun } from './trainer/teacher-from-run.js';
 export { measureThroughput, BenchWorkloadSchema, type BenchWorkload, type EngineThroughput } from './bench/throughput.js';

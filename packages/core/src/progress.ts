@@ -47,9 +47,13 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   const unit = options.unit ?? 'it';
   const resolved = mode === 'auto' ? (stream.isTTY && !process.env['CI'] ? 'bar' : 'lines') : mode;
   const started = Date.now();
+  // A resumed run starts part-way: the rate must come from the progress made in this process.
+  let startFraction: number | undefined;
   const eta = (fraction: number) => {
+    startFraction ??= fraction;
     const elapsed = (Date.now() - started) / 1000;
-    return fraction > 0 ? formatDuration((elapsed * (1 - fraction)) / fraction) : '--';
+    const done = fraction - startFraction;
+    return done > 0 ? formatDuration((elapsed * (1 - fraction)) / done) : '--';
   };
 
   if (resolved === 'off') return { update() {}, log() {}, stop() {} };
@@ -59,6 +63,7 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
     let last = 0;
     return {
       update({ fraction, rate, status }) {
+        startFraction ??= fraction;
         const now = Date.now();
         if (now - last < interval && fraction < 1) return;
         last = now;
@@ -85,6 +90,7 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   bar.start(1000, 0, { status: '', rate: '', etaText: '--' });
   return {
     update({ fraction, rate, status }) {
+      startFraction ??= fraction;
       bar.update(Math.round(Math.min(Math.max(fraction, 0), 1) * 1000), {
         status,
         rate: rate !== undefined ? `${rate.toFixed(1)} ${unit}/s` : '',

@@ -1,6 +1,6 @@
 import { selectEngine, syntheticShapesTestSet, tf } from '@augprior/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateClassifier } from './evaluate.js';
+import { evaluateClassifier, scalarMetrics } from './evaluate.js';
 
 beforeAll(async () => {
   await selectEngine({ backend: 'cpu' });
@@ -34,5 +34,13 @@ describe('evaluateClassifier', () => {
     expect(tf.memory().numTensors).toBe(before);
     await expect(evaluateClassifier((x) => tf.zeros([x.shape[0]!, 10]), dataset)).rejects.toThrow(/predicts 10 classes but synthetic_shapes test .* has 4/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('scalarMetrics', () => {
+  it('adds the class-balanced accuracy over the classes that have samples', () => {
+    const result = { count: 4, top1: 0.75, perClassAccuracy: [1, 0.5, Number.NaN], confusion: [], seconds: 1, samplesPerSecond: 4 };
+    expect(scalarMetrics(result)).toEqual({ top1: 0.75, count: 4, samplesPerSecond: 4, balancedAccuracy: 0.75 });
+    expect(scalarMetrics({ ...result, perClassAccuracy: [1, 0, 0.5] })['balancedAccuracy']).toBeCloseTo(0.5);
   });
 });

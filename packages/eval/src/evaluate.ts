@@ -69,6 +69,10 @@ export async function evaluateClassifier(predict: AnyPredict, dataset: LabeledDa
 /** The scalar part of a result, for metrics.jsonl lines. */
 export function scalarMetrics(result: EvaluationResult): Record<string, number> {
   const out: Record<string, number> = { top1: result.top1, count: result.count, samplesPerSecond: Math.round(result.samplesPerSecond * 10) / 10 };
+  // Test sets with skewed classes (Speech Commands' _unknown_ is 2/3 of the v0.01 sample) need the
+  // class-balanced figure beside top-1: the mean accuracy over the classes that have samples.
+  const present = result.perClassAccuracy.filter((a) => !Number.isNaN(a));
+  if (present.length > 0) out['balancedAccuracy'] = present.reduce((a, b) => a + b, 0) / present.length;
   if (result.top5 !== undefined) out['top5'] = result.top5;
   if (result.agreement !== undefined) out['agreement'] = result.agreement;
   if (result.meanKl !== undefined) out['meanKl'] = result.meanKl;

@@ -58,6 +58,14 @@ export function registerImage(registries: FrontEndRegistries): string[] {
       return cifarBinarySet({ path: where(path, dataRoot, cwd), numClasses: 10, classNames: CIFAR10_CLASSES, ...(limit ? { limit } : {}) });
     },
   });
+  registries.evalSets.register('cifar100-bin', {
+    description: 'CIFAR-100 official binary batch (test.bin; fine labels)',
+    args: CifarArgs,
+    open: async (args, { dataRoot, cwd }) => {
+      const { path, limit } = CifarArgs.parse(args);
+      return cifarBinarySet({ path: where(path, dataRoot, cwd), numClasses: 100, ...(limit ? { limit } : {}) });
+    },
+  });
   registries.evalSets.register('imagenet', {
     description: 'ImageNet-style folder (flat <wnid>_*.JPEG or <wnid>/ folders): resize 256, centre crop 224',
     args: ImageNetArgs,
@@ -77,5 +85,5 @@ export function registerImage(registries: FrontEndRegistries): string[] {
     args: ImagePatchesArgs,
     open: async (args, context) => imagePatchesSource(ImagePatchesArgs.parse(args), context),
   });
-  return ['cifar10', 'cifar100', 'cifar10-bin', 'imagenet', 'image_patches'];
+  return ['cifar10', 'cifar100', 'cifar10-bin', 'cifar100-bin', 'imagenet', 'image_patches'];
 }

@@ -23,13 +23,18 @@ export { readZip } from './zip.js';
 
 const ImportedTeacherArgs = z.strictObject({ path: z.string().min(1) });
 
-/** A PyTorch checkpoint converted on the fly (no teacher dir needed): path under the data root. */
-const PytorchTeacherArgs = z.strictObject({
+/**
+ * Any teacher file (PyTorch, TF.js model.json, Keras .h5, TFLite, ONNX) converted at load time, so
+ * an experiment can name the original file: path under the data root (or ./relative).
+ */
+const FileTeacherArgs = z.strictObject({
   path: z.string().min(1),
-  arch: z.string(),
+  /** Registry architecture (PyTorch checkpoints only). */
+  arch: z.string().optional(),
   numClasses: z.number().int().positive().default(10),
   input: InputSpecSchema,
   labels: z.array(z.string()).optional(),
+  onnxLayout: z.enum(['nhwc', 'nchw', 'as-is']).optional(),
 });
 
 export function registerTeachers(registries: FrontEndRegistries): string[] {
@@ -38,20 +43,22 @@ export function registerTeachers(registries: FrontEndRegistries): string[] {
     args: ImportedTeacherArgs,
     load: async (args, { cwd }) => loadTeacherDir(resolve(cwd, ImportedTeacherArgs.parse(args).path)),
   });
-  registries.teacherKinds.register('pytorch', {
-    description: 'a PyTorch checkpoint mapped onto a registry architecture at load time',
-    args: PytorchTeacherArgs,
+  registries.teacherKinds.register('file', {
+    description: 'a teacher file of any supported format, converted at load time',
+    args: FileTeacherArgs,
     load: async (args, { dataRoot, cwd }) => {
-      const a = PytorchTeacherArgs.parse(args);
-      const file = a.path.startsWith('.') || a.path.startsWith('/') ? resolve(cwd, a.path) : dataPath(dataRoot, a.path, 'the teacher checkpoint');
+      const { path, ...options } = FileTeacherArgs.parse(args);
+      const file = path.startsWith('.') || path.startsWith('/') ? resolve(cwd, path) : dataPath(dataRoot, path, 'the teacher file');
       const out = mkdtempSync(join(tmpdir(), 'augprior-teacher-'));
       try {
-        await importTeacher({ file, arch: a.arch, out, numClasses: a.numClasses, input: a.input, ...(a.labels ? { labels: a.labels } : {}) });
+        await importTeacher({ file, out, ...options });
+        // Loading reads everything into memory (an ONNX session keeps its own copy), so the
+        // temporary directory can go as soon as the teacher is up.
         return await loadTeacherDir(out);
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
     },
   });
-  return ['imported', 'pytorch'];
+  return ['imported', 'file'];
 }

@@ -7,7 +7,10 @@ import {
   evalSets,
   formatZodIssues,
   loadRunModel,
-  normalizeInput,
+  studentInput,
+  createFeatureExtractor,
+  tf,
+  type FeatureExtractor,
   readConfigFile,
   resolveDataRoot,
   selectEngine,
@@ -30,7 +33,10 @@ With --config, the JSON holds {model, dataset, batchSize, engine}.`;
 
 const EvalConfigSchema = z.strictObject({
   model: z.string().min(1),
-  dataset: z.looseObject({ kind: z.string() }).optional(),
+  /** Without `kind`, these fields override the run's own eval section (e.g. --set dataset.limit=100). */
+  dataset: z.looseObject({ kind: z.string().optional() }).optional(),
+  /** A feature front end for a teacher dir whose network takes features (e.g. mlperf-mfcc for the KWS DS-CNN). */
+  features: z.looseObject({ kind: z.string() }).optional(),
   batchSize: z.number().int().positive().default(256),
   engine: z
     .strictObject({ backend: z.enum(['auto', ...ENGINE_NAMES]).default('auto'), threads: z.number().int().min(0).default(0), device: z.enum(['cpu', 'cuda']).default('cpu') })
@@ -38,7 +44,7 @@ const EvalConfigSchema = z.strictObject({
 });
 
 export async function evalCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { flags } = parseFlags(argv, { model: { type: 'string' }, dataset: { type: 'string' }, 'batch-size': { type: 'string' } });
+  const { flags } = parseFlags(argv, { model: { type: 'string' }, dataset: { type: 'string' }, features: { type: 'string' }, 'batch-size': { type: 'string' } });
   if (flags['help']) {
     io.stdout.write(`${EVAL_HELP}\n`);
     return 0;
@@ -49,6 +55,8 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
   const dataset = stringFlag(flags, 'dataset');
   const [datasetKind, ...datasetPath] = (dataset ?? '').split(':');
   const datasetSets = dataset ? [`dataset.kind=${datasetKind}`, ...(datasetPath.length ? [`dataset.path=${datasetPath.join(':')}`] : [])] : [];
+  const featureKind = stringFlag(flags, 'features');
+  if (featureKind) datasetSets.push(`features.kind=${featureKind}`);
   const raw = applyCommandLine(base, { ...flags, set: [...datasetSets, ...((flags['set'] as string[]) ?? [])] }, io.env, { model: 'model', 'batch-size': 'batchSize' });
   const parsed = EvalConfigSchema.safeParse(raw);
   if (!parsed.success) throw new AugpriorError('config.invalid', `eval: ${formatZodIssues(parsed.error)}`, 'pass --model <run-dir>');
@@ -58,15 +66,18 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
   note(io, `[augprior] ${engine.reason}`);
   const modelDir = resolve(io.cwd, config.model);
   const teacherDir = isTeacherDir(modelDir);
-  const datasetSection = config.dataset ?? (teacherDir ? undefined : (RunDir.open(modelDir).readConfig() as { eval?: { kind: string } }).eval);
-  if (!datasetSection) throw new AugpriorError('eval.no-dataset', `no --dataset given and run ${modelDir} has no eval section`);
+  const runEval = teacherDir || config.dataset?.kind ? undefined : (RunDir.open(modelDir).readConfig() as { eval?: { kind: string } }).eval;
+  const merged = config.dataset?.kind ? config.dataset : runEval ? { ...runEval, ...config.dataset } : undefined;
+  if (!merged?.kind) throw new AugpriorError('eval.no-dataset', teacherDir ? 'a teacher dir needs --dataset <kind>[:<path>]' : `no --dataset given and run ${modelDir} has no eval section`);
+  const datasetSection = merged as { kind: string } & Record<string, unknown>;
   const kind = evalSets.get(datasetSection.kind);
   const [, args] = splitKind(datasetSection);
   const checked = kind.args.safeParse(args);
   if (!checked.success) throw new AugpriorError('config.invalid', `eval: ${formatZodIssues(checked.error, 'dataset')}`);
   const dataRoot = resolveDataRoot({ flag: stringFlag(flags, 'data-root'), env: io.env });
   const evalSet = await kind.open(checked.data as Record<string, unknown>, { dataRoot, seed: 0, cwd: io.cwd });
-  const loaded = teacherDir ? await loadTeacherModel(modelDir) : loadRunClassifier(modelDir);
+  if (config.features && !teacherDir) throw new AugpriorError('eval.features', '--features applies to teacher dirs; a run evaluates through its own student.features');
+  const loaded = teacherDir ? await loadTeacherModel(modelDir, config.features ? createFeatureExtractor(config.features) : undefined) : loadRunClassifier(modelDir);
   try {
     if (loaded.numClasses !== evalSet.numClasses) {
       throw new AugpriorError('eval.class-mismatch', `model ${loaded.describe.arch} predicts ${loaded.numClasses} classes but ${evalSet.description} has ${evalSet.numClasses}`, 'evaluate on a dataset with the classes the model was trained on');
@@ -84,7 +95,12 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
       confusion: result.confusion,
       samplesPerSecond: result.samplesPerSecond,
     };
-    emitResult(io, flags['json'] === true, out, () => `${loaded.describe.arch} on ${evalSet.description}: top1 ${(result.top1 * 100).toFixed(2)}%${result.top5 !== undefined ? `, top5 ${(result.top5 * 100).toFixed(2)}%` : ''} (${result.count} samples)`);
+    emitResult(io, flags['json'] === true, { ...out, ...(evalSet.classNames ? { classNames: evalSet.classNames } : {}) }, () =>
+      [
+        `${loaded.describe.arch} on ${evalSet.description}: top1 ${(result.top1 * 100).toFixed(2)}%${result.top5 !== undefined ? `, top5 ${(result.top5 * 100).toFixed(2)}%` : ''} (${result.count} samples)`,
+        ...(evalSet.numClasses <= 40 ? ['', ...classReport(result.perClassAccuracy, result.confusion, evalSet.classNames)] : []),
+      ].join('\n'),
+    );
     return 0;
   } finally {
     loaded.dispose();
@@ -100,20 +116,50 @@ interface EvaluableModel {
 
 function loadRunClassifier(dir: string): EvaluableModel {
   const loaded = loadRunModel(dir);
+  const features = loaded.features ? createFeatureExtractor(loaded.features) : undefined;
   return {
     numClasses: loaded.model.numClasses,
-    predict: (x) => loaded.model.forward(normalizeInput(x, loaded.normalize), { training: false }),
+    predict: (x) => loaded.model.forward(studentInput(x, loaded.normalize, features), { training: false }),
     describe: { run: dir, arch: loaded.model.arch, checkpoint: loaded.checkpoint, step: loaded.step },
     dispose: () => loaded.model.dispose(),
   };
 }
 
-async function loadTeacherModel(dir: string): Promise<EvaluableModel> {
+/** Per-class accuracy and the confusion matrix (rows: true class, columns: predicted) as text. */
+function classReport(perClass: number[], confusion: number[][], names: readonly string[] | undefined): string[] {
+  const label = (i: number) => names?.[i] ?? String(i);
+  const width = Math.max(5, ...perClass.map((_, i) => label(i).length));
+  const cell = Math.max(4, ...confusion.flat().map((v) => String(v).length + 1));
+  return [
+    `${'class'.padEnd(width)}  accuracy  count`,
+    ...perClass.map((acc, i) => `${label(i).padEnd(width)}  ${Number.isNaN(acc) ? '     -' : `${(acc * 100).toFixed(1).padStart(5)}%`}  ${String(confusion[i]!.reduce((a, b) => a + b, 0)).padStart(5)}`),
+    '',
+    `confusion (rows: true, columns: predicted)`,
+    `${''.padEnd(width)}${perClass.map((_, j) => String(j).padStart(cell)).join('')}`,
+    ...confusion.map((row, i) => `${`${i} ${label(i)}`.slice(0, width).padEnd(width)}${row.map((v) => String(v).padStart(cell)).join('')}`),
+  ];
+}
+
+function withFeatures(predict: AnyPredict, features: FeatureExtractor): AnyPredict {
+  if (typeof predict === 'function') return (x) => tf.tidy(() => predict(features.apply(x)));
+  return {
+    async: async (x) => {
+      const input = tf.tidy(() => features.apply(x));
+      try {
+        return await predict.async(input);
+      } finally {
+        input.dispose();
+      }
+    },
+  };
+}
+
+async function loadTeacherModel(dir: string, features: FeatureExtractor | undefined): Promise<EvaluableModel> {
   const teacher = await loadTeacherDir(dir);
   return {
     numClasses: teacher.numClasses,
-    predict: teacherPredict(teacher),
-    describe: { teacher: dir, arch: teacher.name, model: teacher.spec.model, source: teacher.spec.source.file, format: teacher.spec.source.format, input: teacher.spec.input },
+    predict: features ? withFeatures(teacherPredict(teacher), features) : teacherPredict(teacher),
+    describe: { teacher: dir, arch: teacher.name, model: teacher.spec.model, source: teacher.spec.source.file, format: teacher.spec.source.format, input: teacher.spec.input, ...(features ? { features: features.description } : {}) },
     dispose: () => teacher.dispose(),
   };
 }

@@ -9,7 +9,8 @@ import {
   dataSources,
   describeDataRoot,
   evalSets,
-  normalizeInput,
+  studentInput,
+  createFeatureExtractor,
   parseExperiment,
   readConfigFile,
   resolveDataRoot,
@@ -20,6 +21,7 @@ import {
   tf,
   train,
   type Experiment,
+  type MetricsRecord,
   type ProgressMode,
 } from '@augprior/core';
 import { evaluateClassifier, scalarMetrics, teacherPredict } from '@augprior/eval';
@@ -96,6 +98,8 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
   note(io, `[augprior] run ${runDir.path} (config ${configSource}, data root ${describeDataRoot(dataRoot)})`);
   const student = createModel(e.student.arch, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed);
   const trainData = await dataSources.get(e.data.kind).open(splitKind(e.data)[1], context);
+  const studentFeatures = e.student.features ? createFeatureExtractor(e.student.features) : undefined;
+  if (studentFeatures) note(io, `[augprior] student features: ${studentFeatures.description}`);
   const teacher = e.teacher ? await teacherKinds.get(e.teacher.kind).load(splitKind(e.teacher)[1], context) : undefined;
   const evalSet = e.eval ? await evalSets.get(e.eval.kind).open(splitKind(e.eval)[1], context) : undefined;
   const progress = createProgress({ label: e.name, unit: 'img', mode: (stringFlag(flags, 'progress') ?? 'auto') as ProgressMode, stream: io.stderr });
@@ -110,13 +114,14 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
   process.on('SIGTERM', onSignal);
 
   try {
-    if (trainData.inputShape[2] !== e.student.inChannels) {
-      throw new AugpriorError('train.channel-mismatch', `${trainData.description} yields ${trainData.inputShape[2]}-channel input but student.inChannels is ${e.student.inChannels}`);
+    const studentShape = studentFeatures ? studentFeatures.outputShape(trainData.inputShape) : trainData.inputShape;
+    if (studentShape[2] !== e.student.inChannels) {
+      throw new AugpriorError('train.channel-mismatch', `${trainData.description}${studentFeatures ? ` through ${studentFeatures.description}` : ''} yields ${studentShape[2]}-channel input but student.inChannels is ${e.student.inChannels}`);
     }
     if (evalSet && evalSet.numClasses !== e.student.numClasses) {
       throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student predicts ${e.student.numClasses}`);
     }
-    const studentPredict = (x: tf.Tensor) => student.forward(normalizeInput(x, e.student.normalize), { training: false });
+    const studentPredict = (x: tf.Tensor) => student.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
     const teacherAsPredict = teacher ? teacherPredict(teacher) : undefined;
     const teacherEval = evalSet && teacherAsPredict ? scalarMetrics(await evaluateClassifier(teacherAsPredict, evalSet, { batchSize: e.evalBatchSize })) : undefined;
     if (teacherEval) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherEval['top1']! * 100).toFixed(2)}%`);
@@ -126,6 +131,7 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
       experiment: e,
       student,
       ...(teacher ? { teacher } : {}),
+      ...(studentFeatures ? { studentFeatures } : {}),
       source: trainData,
       runDir,
       engine,
@@ -160,7 +166,7 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
       augprior: VERSION,
     };
     runDir.writeResult(result);
-    emitResult(io, flags['json'] === true, result, () => summarize(result));
+    emitResult(io, flags['json'] === true, result, () => summarize(result, runDir.readMetrics().filter((m) => m.type === 'eval')));
     return outcome.stopReason === 'interrupted' ? 130 : 0;
   } finally {
     progress.stop();
@@ -172,12 +178,14 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
   }
 }
 
-function summarize(r: { name: string; runDir: string; steps: number; samplesSeen: number; wallSeconds: number; engine: { name: string }; eval: Record<string, number> | null; teacher: { eval?: Record<string, number> } | null; stopReason: string }): string {
-  const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(2)}%`);
+/** The closing table: every evaluation of the run (minutes, samples, top-1/top-5, agreement). */
+function summarize(r: { name: string; runDir: string; steps: number; samplesSeen: number; wallSeconds: number; engine: { name: string }; eval: Record<string, number> | null; teacher: { description: string; eval?: Record<string, number> } | null; stopReason: string }, evals: MetricsRecord[]): string {
+  const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : '-');
+  const balanced = evals.some((m) => m['balancedAccuracy'] !== undefined);
+  const rows = evals.map((m) => `| ${(Number(m['elapsedSeconds']) / 60).toFixed(1)} | ${m.step} | ${m['samplesSeen']} | ${pct(m['top1'])} | ${pct(m['top5'])} |${balanced ? ` ${pct(m['balancedAccuracy'])} |` : ''} ${pct(m['agreement'])} |`);
   return [
-    `run        ${r.name} (${r.runDir})`,
-    `stopped    ${r.stopReason} after ${r.steps} steps, ${r.samplesSeen} samples, ${r.wallSeconds}s on ${r.engine.name}`,
-    `student    top1 ${pct(r.eval?.['top1'])}${r.eval?.['agreement'] !== undefined ? `, agreement with teacher ${pct(r.eval['agreement'])}` : ''}`,
-    ...(r.teacher?.eval ? [`teacher    top1 ${pct(r.teacher.eval['top1'])}`] : []),
+    `run ${r.name} (${r.runDir}): ${r.stopReason} after ${r.steps} steps, ${r.samplesSeen} samples, ${r.wallSeconds}s on ${r.engine.name}`,
+    ...(r.teacher ? [`teacher ${r.teacher.description}${r.teacher.eval ? `: top-1 ${pct(r.teacher.eval['top1'])}, top-5 ${pct(r.teacher.eval['top5'])}${r.teacher.eval['balancedAccuracy'] !== undefined ? `, class-balanced ${pct(r.teacher.eval['balancedAccuracy'])}` : ''}` : ''}`] : []),
+    ...(rows.length ? ['', `| minutes | step | samples | student top-1 | top-5 |${balanced ? ' class-balanced |' : ''} agreement |`, `|---|---|---|---|---|${balanced ? '---|' : ''}---|`, ...rows] : []),
   ].join('\n');
 }

@@ -49,6 +49,8 @@ export const ExperimentSchema = z
       numClasses: z.number().int().positive(),
       inChannels: z.number().int().positive().default(3),
       normalize: NormalizationSchema.optional(),
+      /** A feature front end between the raw batch (a waveform) and the student (e.g. log-mel). */
+      features: kindWithArgs.optional(),
     }),
     loss: z.strictObject({ name: z.string(), args: z.record(z.string(), z.unknown()).default({}) }).optional(),
     optimizer: z
@@ -78,6 +80,7 @@ export interface SectionValidators {
   data: Registry<{ args: z.ZodType }>;
   eval: Registry<{ args: z.ZodType }>;
   teacher: Registry<{ args: z.ZodType }>;
+  features?: Registry<{ args: z.ZodType }>;
 }
 
 function fail(source: string, message: string): never {
@@ -115,8 +118,14 @@ export function parseExperiment(raw: unknown, validators: SectionValidators, sou
   const scheduleEntry = checkName(source, 'schedule.name', schedules, e.schedule.name);
   if (e.schedule.name === 'cosine' && e.maxSteps === undefined) fail(source, 'schedule.name: cosine decays to the last step, so it needs maxSteps');
   if (e.student.normalize && e.student.normalize.mean.length !== e.student.normalize.std.length) fail(source, 'student.normalize: mean and std must have the same length');
+  let student = e.student;
+  if (e.student.features) {
+    if (!validators.features) fail(source, 'student.features: no feature extractors are registered here');
+    student = { ...e.student, features: checkKindSection(source, 'student.features', validators.features, e.student.features) as typeof e.student.features };
+  }
   return {
     ...e,
+    student,
     data: checkKindSection(source, 'data', validators.data, e.data) as Experiment['data'],
     eval: e.eval ? (checkKindSection(source, 'eval', validators.eval, e.eval) as Experiment['eval']) : undefined,
     teacher: e.teacher ? (checkKindSection(source, 'teacher', validators.teacher, e.teacher) as Experiment['teacher']) : undefined,

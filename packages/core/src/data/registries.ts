@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { DataRoot } from '../data-root.js';
 import { Registry } from '../registry.js';
 import { teacherFromRun, TeacherFromRunArgs } from '../trainer/teacher-from-run.js';
-import type { BatchSource, LabeledDataset, Teacher } from '../trainer/types.js';
+import type { BatchSource, FeatureExtractor, LabeledDataset, Teacher } from '../trainer/types.js';
 import {
   SyntheticShapesArgs,
   SyntheticSingleImageArgs,
@@ -42,6 +42,22 @@ export interface TeacherKind {
   description: string;
   args: z.ZodType;
   load(args: Record<string, unknown>, context: OpenContext): Promise<Teacher>;
+}
+
+/** A student-side feature front end (log-mel, MFCC), chosen by `student.features.kind`. */
+export interface FeatureExtractorKind {
+  description: string;
+  args: z.ZodType;
+  create(args: Record<string, unknown>): FeatureExtractor;
+}
+
+export const featureExtractors = Registry.from<FeatureExtractorKind>('feature extractor', []);
+
+/** The extractor a `student.features` section names (validated by parseExperiment). */
+export function createFeatureExtractor(section: { kind: string } & Record<string, unknown>): FeatureExtractor {
+  const [kind, args] = splitKind(section);
+  const entry = featureExtractors.get(kind);
+  return entry.create(entry.args.parse(args) as Record<string, unknown>);
 }
 
 export const dataSources = Registry.from<DataSourceKind>('data source', [
@@ -80,19 +96,20 @@ export const teacherKinds = Registry.from<TeacherKind>('teacher kind', [
     {
       description: 'the final weights of an earlier augprior run (e.g. a supervised teacher)',
       args: TeacherFromRunArgs,
-      load: async (args, { cwd }) => teacherFromRun(TeacherFromRunArgs.parse(args), cwd),
+      load: async (args, { cwd }) => teacherFromRun(TeacherFromRunArgs.parse(args), cwd, createFeatureExtractor),
     },
   ],
 ]);
 
 /** The validators `parseExperiment` checks the kind-selected sections with. */
-export const sectionValidators = { data: dataSources, eval: evalSets, teacher: teacherKinds };
+export const sectionValidators = { data: dataSources, eval: evalSets, teacher: teacherKinds, features: featureExtractors };
 
 /** What a front end's `register<Modality>` function receives. */
 export interface FrontEndRegistries {
   dataSources: Registry<DataSourceKind>;
   evalSets: Registry<EvalSetKind>;
   teacherKinds: Registry<TeacherKind>;
+  featureExtractors: Registry<FeatureExtractorKind>;
 }
 
 /** `{kind, ...args}` -> [kind, args]: registry entries receive their arguments without the kind. */

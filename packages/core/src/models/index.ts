@@ -1,6 +1,7 @@
 import { Registry } from '../registry.js';
 import { Rng } from '../rng.js';
 import type { Classifier, ModelArgs, ModelEntry } from './classifier.js';
+import { DSCNN_MODELS } from './dscnn.js';
 import { MOBILENET_MODELS } from './mobilenet.js';
 import { RESNET_CIFAR_MODELS } from './resnet-cifar.js';
 import { WIDE_RESNET_MODELS } from './wide-resnet.js';
@@ -9,7 +10,7 @@ export { Classifier, type ModelArgs, type ModelEntry } from './classifier.js';
 export { optionAShortcut } from './resnet-cifar.js';
 
 /** Every built-in architecture; a new family is one file plus one spread here. */
-export const BUILTIN_MODELS: ReadonlyArray<[string, ModelEntry]> = [...RESNET_CIFAR_MODELS, ...WIDE_RESNET_MODELS, ...MOBILENET_MODELS];
+export const BUILTIN_MODELS: ReadonlyArray<[string, ModelEntry]> = [...RESNET_CIFAR_MODELS, ...WIDE_RESNET_MODELS, ...MOBILENET_MODELS, ...DSCNN_MODELS];
 
 /** The process-wide model registry; front ends add their architectures with `models.register`. */
 export const models = Registry.from('model', BUILTIN_MODELS);

@@ -41,10 +41,10 @@ export class MobileNetV1 extends Classifier {
   private readonly layers: Sequential;
   private readonly linear: Linear;
 
-  constructor(arch: string, rng: Rng, plan: Plan, width: number, args: ModelArgs) {
+  constructor(arch: string, rng: Rng, plan: Plan, width: number, args: ModelArgs, stemStride = 1) {
     super(arch, args.numClasses);
     const scale = (c: number) => Math.max(8, Math.round(c * width));
-    this.conv1 = this.addModule('conv1', new Conv2d(rng, args.inChannels ?? 3, scale(32), 3, { padding: 1 }));
+    this.conv1 = this.addModule('conv1', new Conv2d(rng, args.inChannels ?? 3, scale(32), 3, { padding: 1, stride: stemStride }));
     this.bn1 = this.addModule('bn1', new BatchNorm2d(scale(32)));
     let inPlanes = scale(32);
     const blocks = plan.map(([out, stride]) => {
@@ -67,7 +67,16 @@ export class MobileNetV1 extends Classifier {
 const FULL: Plan = [[64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1]];
 const SMALL: Plan = [[64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1]];
 
+/** The original ImageNet network (Howard et al. 2017): stride-2 stem, 224 x 224 input. */
+const imagenet = (name: string, width: number): [string, ModelEntry] => [
+  name,
+  { description: `MobileNet v1 ${width} for 224x224 ImageNet-style input (stride-2 stem)`, nativeInput: [224, 224, 3], create: (args, rng) => new MobileNetV1(name, rng, FULL, width, args, 2) },
+];
+
 export const MOBILENET_MODELS: Array<[string, ModelEntry]> = [
+  imagenet('mobilenet_v1_100', 1),
+  imagenet('mobilenet_v1_050', 0.5),
+  imagenet('mobilenet_v1_025', 0.25),
   ['mobilenet_cifar', { description: 'MobileNet v1 for 32x32 inputs (stride-1 stem)', nativeInput: [32, 32, 3], create: (args, rng) => new MobileNetV1('mobilenet_cifar', rng, FULL, 1, args) }],
   ['mobilenet_cifar_small', { description: 'MobileNet v1, half width, 7 separable blocks', nativeInput: [32, 32, 3], create: (args, rng) => new MobileNetV1('mobilenet_cifar_small', rng, SMALL, 0.5, args) }],
 ];

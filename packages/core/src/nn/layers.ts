@@ -11,34 +11,40 @@ import { Module, type ForwardOptions } from './module.js';
 
 type Explicit = tf.backend_util.ExplicitPadding;
 
-function explicitPadding(padding: number): Explicit {
+/** A size for both spatial axes, or [height, width] (rectangular kernels over spectrograms). */
+export type Size2 = number | readonly [number, number];
+const pair = (v: Size2): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+
+function explicitPadding(padding: Size2): Explicit {
+  const [h, w] = pair(padding);
   return [
     [0, 0],
-    [padding, padding],
-    [padding, padding],
+    [h, h],
+    [w, w],
     [0, 0],
   ];
 }
 
 export interface Conv2dOptions {
-  stride?: number;
-  padding?: number;
+  stride?: Size2;
+  padding?: Size2;
   bias?: boolean;
 }
 
 export class Conv2d extends Module {
   readonly weight: Variable; // [kh, kw, in, out]
   readonly bias: Variable | undefined;
-  private readonly stride: number;
+  private readonly stride: [number, number];
   private readonly padding: Explicit | 'valid';
 
-  constructor(rng: Rng, inChannels: number, outChannels: number, kernelSize: number, options: Conv2dOptions = {}) {
+  constructor(rng: Rng, inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
     super();
-    this.stride = options.stride ?? 1;
-    const padding = options.padding ?? 0;
-    this.padding = padding === 0 ? 'valid' : explicitPadding(padding);
-    const fanIn = inChannels * kernelSize * kernelSize;
-    this.weight = this.addParameter('weight', kaimingNormal(rng, [kernelSize, kernelSize, inChannels, outChannels], fanIn));
+    this.stride = pair(options.stride ?? 1);
+    const padding = pair(options.padding ?? 0);
+    this.padding = padding[0] === 0 && padding[1] === 0 ? 'valid' : explicitPadding(padding);
+    const [kh, kw] = pair(kernelSize);
+    const fanIn = inChannels * kh * kw;
+    this.weight = this.addParameter('weight', kaimingNormal(rng, [kh, kw, inChannels, outChannels], fanIn));
     this.bias = options.bias ? this.addParameter('bias', tf.zeros([outChannels])) : undefined;
   }
 

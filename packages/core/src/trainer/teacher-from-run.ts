@@ -6,9 +6,9 @@ import { createModel } from '../models/index.js';
 import type { Classifier } from '../models/classifier.js';
 import { tf } from '../tf.js';
 import { listCheckpoints, loadModelWeights } from './checkpoint.js';
-import { normalizeInput, type Normalization } from './preprocess.js';
+import { studentInput, type Normalization } from './preprocess.js';
 import { RunDir } from './run-dir.js';
-import type { Teacher } from './types.js';
+import type { FeatureExtractor, Teacher } from './types.js';
 
 export const TeacherFromRunArgs = z.strictObject({
   /** The run directory (runs/<name>). */
@@ -22,12 +22,15 @@ const RunConfigSubset = z.looseObject({
     numClasses: z.number().int().positive(),
     inChannels: z.number().int().positive().default(3),
     normalize: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }).optional(),
+    features: z.looseObject({ kind: z.string() }).optional(),
   }),
 });
 
 export interface LoadedRunModel {
   model: Classifier;
   normalize: Normalization | undefined;
+  /** The run's student feature front end (`student.features`), for the caller to build. */
+  features: ({ kind: string } & Record<string, unknown>) | undefined;
   checkpoint: string;
   step: number;
 }
@@ -42,15 +45,18 @@ export function loadRunModel(path: string): LoadedRunModel {
   const { student } = parsed.data;
   const model = createModel(student.arch, { numClasses: student.numClasses, inChannels: student.inChannels }, parsed.data.seed);
   loadModelWeights(latest.path, model);
-  return { model, normalize: student.normalize, checkpoint: latest.path, step: latest.step };
+  return { model, normalize: student.normalize, features: student.features, checkpoint: latest.path, step: latest.step };
 }
 
-export function teacherFromRun(args: z.infer<typeof TeacherFromRunArgs>, cwd: string = process.cwd()): Teacher {
-  const { model, normalize, step } = loadRunModel(resolve(cwd, args.path));
+/** `buildFeatures` builds a run's `student.features` (the registry lives above this module). */
+export function teacherFromRun(args: z.infer<typeof TeacherFromRunArgs>, cwd: string = process.cwd(), buildFeatures?: (section: { kind: string } & Record<string, unknown>) => FeatureExtractor): Teacher {
+  const { model, normalize, features, step } = loadRunModel(resolve(cwd, args.path));
+  if (features && !buildFeatures) throw new AugpriorError('run.features', `run ${args.path} needs the feature extractor "${features.kind}", which nothing here can build`);
+  const extractor = features ? buildFeatures!(features) : undefined;
   return {
     description: `${model.arch} from run ${args.path} (step ${step})`,
     numClasses: model.numClasses,
-    logits: (x) => tf.tidy(() => model.forward(normalizeInput(x, normalize), { training: false })),
+    logits: (x, plan) => tf.tidy(() => model.forward(studentInput(x, normalize, extractor, plan), { training: false })),
     dispose: () => model.dispose(),
   };
 }

@@ -14,15 +14,17 @@ import { schedules } from '../optim/schedules.js';
 import type { ProgressReporter } from '../progress.js';
 import { Rng } from '../rng.js';
 import { pruneCheckpoints, restoreLatestCheckpoint, saveCheckpoint, type LogWindow, type TrainerState } from './checkpoint.js';
-import { normalizeInput } from './preprocess.js';
+import { studentInput as studentInputOf } from './preprocess.js';
 import type { RunDir } from './run-dir.js';
 import { teacherLogits as teacherLogitsOf } from './teacher-logits.js';
-import type { Batch, BatchSource, Metrics, Teacher } from './types.js';
+import type { Batch, BatchSource, FeatureExtractor, Metrics, Teacher } from './types.js';
 
 export interface TrainDeps {
   experiment: Experiment;
   student: Classifier;
   teacher?: Teacher;
+  /** Turns raw batches (waveforms) into the student's input; the teacher brings its own. */
+  studentFeatures?: FeatureExtractor;
   source: BatchSource;
   runDir: RunDir;
   engine: EngineSelection;
@@ -132,8 +134,8 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
       const lr = lrAt(step);
 
       // --- teacher (outside the tape: it never trains) and student input
-      const teacherLogits = teacher ? await teacherLogitsOf(teacher, batch.x) : undefined;
-      const studentInput = normalizeInput(batch.x, e.student.normalize);
+      const teacherLogits = teacher ? await teacherLogitsOf(teacher, batch.x, batch.plan) : undefined;
+      const studentInput = studentInputOf(batch.x, e.student.normalize, deps.studentFeatures, batch.plan);
 
       // --- student loss, gradients, update
       let studentTop1: Tensor | undefined;

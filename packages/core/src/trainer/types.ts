@@ -1,10 +1,30 @@
 import type { Tensor } from '../tf.js';
 
-/** One batch. `x` is [n, h, w, c] float32 in [0, 1] (before any model's normalisation). */
+/**
+ * Augmentation drawn per batch but applied after each model's own feature extraction (SpecAugment
+ * masks, spectrogram mixing): teacher and student can compute different features from the same
+ * waveform, so the batch carries the decision and each side applies it in its own feature space.
+ * Opaque to core; the front end that makes it also interprets it.
+ */
+export type FeaturePlan = Readonly<Record<string, unknown>>;
+
+/**
+ * One batch. `x` is [n, h, w, c] float32: images in [0, 1] (before any model's normalisation),
+ * or raw signals (a waveform as [n, 1, samples, 1]) that a feature extractor turns into model input.
+ */
 export interface Batch {
   x: Tensor;
   /** int32 [n] class labels, for supervised training and evaluation. */
   y?: Tensor;
+  plan?: FeaturePlan;
+}
+
+/** Turns raw batch input into a model's input (spectrograms, MFCCs); called inside tf.tidy. */
+export interface FeatureExtractor {
+  readonly description: string;
+  /** The [h, w, c] this produces from raw input of shape `inputShape`. */
+  outputShape(inputShape: readonly [number, number, number]): [number, number, number];
+  apply(x: Tensor, plan?: FeaturePlan): Tensor;
 }
 
 /**
@@ -29,9 +49,9 @@ export interface BatchSource {
 export interface Teacher {
   readonly description: string;
   readonly numClasses: number;
-  logits(x: Tensor): Tensor;
+  logits(x: Tensor, plan?: FeaturePlan): Tensor;
   /** When present, the way to run this teacher (`logits` then throws). The result is the caller's. */
-  logitsAsync?(x: Tensor): Promise<Tensor>;
+  logitsAsync?(x: Tensor, plan?: FeaturePlan): Promise<Tensor>;
   dispose(): void;
 }
 

@@ -14,6 +14,7 @@ import { PatchRecipeSchema } from '../patches/recipe.js';
 import { readPatches } from '../patches/shards.js';
 import { deadLeavesSource, loadSourceImage, noiseSource, type LoadedSource } from '../patches/sources.js';
 import { augmentBatch, BatchAugmentSchema } from './batch-augment.js';
+import { augmentImagenetBatch, ImagenetAugmentSchema } from './imagenet-augment.js';
 
 export const ImagePatchesArgs = z.strictObject({
   /** A file under the data root (or ./path), or a procedural source: "noise" / "dead_leaves". */
@@ -24,7 +25,8 @@ export const ImagePatchesArgs = z.strictObject({
   /** Seed of the patch dataset (fixed: the dataset is data, not a training choice). */
   datasetSeed: z.number().int().min(0).default(0),
   recipe: PatchRecipeSchema.default(PatchRecipeSchema.parse({})),
-  augment: BatchAugmentSchema.default(BatchAugmentSchema.parse({})),
+  /** The CIFAR recipe (flip, pad-crop, CutMix) or {"pipeline": "imagenet"} for 224-px training. */
+  augment: z.union([ImagenetAugmentSchema, BatchAugmentSchema]).default(BatchAugmentSchema.parse({})),
   cacheDir: z.string().default('runs/patches'),
   workers: z.number().int().min(0).default(0),
 });
@@ -58,6 +60,8 @@ export async function openPatchDataset(options: ImagePatchesOptions, context: { 
 export async function imagePatchesSource(options: ImagePatchesOptions, context: { dataRoot: DataRoot; cwd: string; seed: number }): Promise<BatchSource> {
   const data = await openPatchDataset(options, context);
   const S = data.size;
+  const augment = options.augment;
+  const outSize = 'pipeline' in augment ? augment.size : S;
   let cachedEpoch = -1;
   let permutation: Int32Array = new Int32Array(0);
   const epochOrder = (epoch: number) => {
@@ -70,7 +74,7 @@ export async function imagePatchesSource(options: ImagePatchesOptions, context: 
   return {
     description: data.description,
     labeled: false,
-    inputShape: [S, S, 3],
+    inputShape: [outSize, outSize, 3],
     async *batches(fromStep, batchSize) {
       const indices = new Int32Array(batchSize);
       for (let step = fromStep; ; step++) {
@@ -78,9 +82,11 @@ export async function imagePatchesSource(options: ImagePatchesOptions, context: 
           const position = (step - 1) * batchSize + i;
           indices[i] = epochOrder(Math.floor(position / data.count))[position % data.count]!;
         }
-        const out = new Float32Array(batchSize * S * S * 3);
-        augmentBatch(data.pixels, S, indices, options.augment, Rng.derive(context.seed, 0x617567, step), out); // 'aug'
-        yield { x: tf.tensor4d(out, [batchSize, S, S, 3]) };
+        const out = new Float32Array(batchSize * outSize * outSize * 3);
+        const rng = Rng.derive(context.seed, 0x617567, step); // 'aug'
+        if ('pipeline' in augment) augmentImagenetBatch(data.pixels, S, indices, augment, rng, out);
+        else augmentBatch(data.pixels, S, indices, augment, rng, out);
+        yield { x: tf.tensor4d(out, [batchSize, outSize, outSize, 3]) };
       }
     },
     dispose() {},

@@ -1,0 +1,150 @@
+/**
+ * The MFCC front end of the MLPerf Tiny keyword-spotting reference, which the DS-CNN teacher
+ * (input 49x10x1) was trained on: mlcommons/tiny benchmark/training/keyword_spotting/get_dataset.py,
+ * feature_type 'mfcc', evaluation path. Step by step, as TF does it:
+ *
+ *   wav / reduce_max(wav)   the maximum, not the maximum magnitude, and no clip to [-1, 1] after it
+ *                           (only training's background-noise branch clamps), so a clip whose
+ *                           minimum is below -max keeps samples beyond -1
+ *   pad to clipSamples      zeros at the end; TF's [2, 2] pad then slice from 2 is the identity
+ *   stft                    frames of `window` every `hop`, pad_end=False, periodic Hann,
+ *                           zero-padded to fft_length (None -> next power of two: 512); |X|
+ *   mel                     tf.signal.linear_to_mel_weight_matrix on the magnitude (not power)
+ *   log(mel + 1e-6), then mfccs_from_log_mel_spectrograms: DCT-II * 2 / sqrt(2 * melBands),
+ *   keeping the first `coefficients`
+ *
+ * Computed in float64 and returned as float32 (TF runs float32 throughout; the difference is far
+ * below the 1e-4 the reference fixture is checked to).
+ *
+ * Where TF's literal division misbehaves: a clip whose maximum is 0 (silence, or nothing above
+ * zero) would give 0/0 = NaN or -inf in TF. Here such a clip is left unscaled, so silence gives the
+ * floor log(1e-6) in every band: c0 = -123.57, every other coefficient 0 (EEMBC's int8 files hold
+ * the same floor, clipped to the int8 range). A negative maximum is reproduced literally: the sign
+ * flip cannot change a magnitude spectrum, and the gain is what TF applies.
+ */
+import { AugpriorError } from '@augprior/core';
+import { applyDct, dctMatrix } from './dct.js';
+import { batchFeatures, checkClip, frameCentres, frameCount, isPowerOfTwo, melBandCentres, positiveInteger, type ClipFeatureExtractor, type LogMelStage } from './extractor.js';
+import { RealFft } from './fft.js';
+import { applyBands, sparseBands } from './mel-bands.js';
+import { hertzToMelHtk, tfMelWeightMatrix } from './tf-mel.js';
+
+export interface TfMfccSpec {
+  sampleRate: number;
+  /** desired_samples: clips are zero-padded to this length. */
+  clipSamples: number;
+  /** STFT frame_length in samples. */
+  window: number;
+  /** STFT frame_step in samples. */
+  hop: number;
+  /** fft_length; TF's None means the next power of two >= window. */
+  fftSize: number;
+  melBands: number;
+  lowerHz: number;
+  upperHz: number;
+  /** Added to the mel magnitudes before the natural log. */
+  logOffset: number;
+  /** Cepstral coefficients kept, from c0. */
+  coefficients: number;
+  /** 'max' divides by the clip's maximum sample as the reference does; 'none' skips it. */
+  normalisation: 'max' | 'none';
+}
+
+/** get_dataset.py's values: 1 s at 16 kHz, 30 ms / 20 ms frames, 40 mel bands in 20-4000 Hz, 10 MFCCs. */
+export const MLPERF_KWS_MFCC: Readonly<TfMfccSpec> = Object.freeze({
+  sampleRate: 16000,
+  clipSamples: 16000,
+  window: 480,
+  hop: 320,
+  fftSize: 512,
+  melBands: 40,
+  lowerHz: 20,
+  upperHz: 4000,
+  logOffset: 1e-6,
+  coefficients: 10,
+  normalisation: 'max',
+});
+
+/** TF's fft_length=None. */
+export function nextPowerOfTwo(n: number): number {
+  return 2 ** Math.ceil(Math.log2(n));
+}
+
+function validate(spec: TfMfccSpec, what: string): void {
+  for (const field of ['sampleRate', 'clipSamples', 'window', 'hop', 'fftSize', 'melBands', 'coefficients'] as const) positiveInteger(spec[field], field, what);
+  const bad = (message: string): never => {
+    throw new AugpriorError('features.bad-spec', `${what}: ${message}`);
+  };
+  if (!isPowerOfTwo(spec.fftSize) || spec.fftSize < 4) bad(`fftSize ${spec.fftSize} is not a power of two >= 4`);
+  if (spec.window > spec.fftSize) bad(`window ${spec.window} is longer than fftSize ${spec.fftSize}`);
+  if (spec.clipSamples < spec.window) bad(`clipSamples ${spec.clipSamples} is shorter than one window (${spec.window})`);
+  if (!(spec.lowerHz >= 0 && spec.lowerHz < spec.upperHz && spec.upperHz <= spec.sampleRate / 2)) {
+    bad(`need 0 <= lowerHz < upperHz <= sampleRate / 2, got ${spec.lowerHz}, ${spec.upperHz} at ${spec.sampleRate} Hz`);
+  }
+  if (spec.coefficients > spec.melBands) bad(`coefficients ${spec.coefficients} exceed melBands ${spec.melBands}`);
+  if (!(spec.logOffset > 0)) bad(`logOffset must be positive, got ${spec.logOffset}`);
+  if (spec.normalisation !== 'max' && spec.normalisation !== 'none') bad(`normalisation must be 'max' or 'none', got ${String(spec.normalisation)}`);
+}
+
+/** Tables (window, FFT, mel runs, DCT rows) are built here once and reused for every clip. */
+export function createTfMfcc(spec: TfMfccSpec = MLPERF_KWS_MFCC): ClipFeatureExtractor {
+  const description = `TF MFCC (${spec.window}/${spec.hop} @ ${spec.sampleRate} Hz, ${spec.melBands} mel ${spec.lowerHz}-${spec.upperHz} Hz, ${spec.coefficients} coefficients)`;
+  validate(spec, description);
+  const frames = frameCount(spec.clipSamples, spec.window, spec.hop);
+  const bins = spec.fftSize / 2 + 1;
+  // tf.signal.hann_window defaults to periodic=True: the cosine period is N, not N - 1.
+  const hann = Float64Array.from({ length: spec.window }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / spec.window));
+  const fft = new RealFft(spec.fftSize);
+  const dense = tfMelWeightMatrix({ melBands: spec.melBands, spectrogramBins: bins, sampleRate: spec.sampleRate, lowerHz: spec.lowerHz, upperHz: spec.upperHz });
+  const bands = sparseBands(spec.melBands, bins, (b, k) => dense[k * spec.melBands + b]!);
+  const dct = dctMatrix(spec.melBands, spec.coefficients, 2 / Math.sqrt(2 * spec.melBands));
+  const frame = new Float64Array(spec.fftSize);
+  const spectrum = new Float64Array(bins);
+  const logMelRows = new Float64Array(frames * spec.melBands);
+
+  const stage: LogMelStage = {
+    layout: {
+      frames,
+      bands: spec.melBands,
+      frameSeconds: frameCentres(frames, spec.window, spec.hop, spec.sampleRate),
+      bandHz: melBandCentres(spec.melBands, spec.lowerHz, spec.upperHz, hertzToMelHtk, (mel) => 700 * (Math.exp(mel / 1127) - 1)),
+      floor: Math.log(spec.logOffset),
+    },
+    logMel(clip, out, offset) {
+      checkClip(clip, spec.clipSamples, description);
+      let peak = -Infinity;
+      for (let i = 0; i < clip.length; i++) if (clip[i]! > peak) peak = clip[i]!;
+      const gain = spec.normalisation === 'max' && peak !== 0 && Number.isFinite(peak) ? 1 / peak : 1;
+      for (let f = 0; f < frames; f++) {
+        const start = f * spec.hop;
+        // Samples past the clip's end are the zero padding to clipSamples.
+        const available = Math.min(spec.window, Math.max(0, clip.length - start));
+        for (let n = 0; n < available; n++) frame[n] = clip[start + n]! * gain * hann[n]!;
+        frame.fill(0, available, spec.window);
+        fft.power(frame, spectrum);
+        for (let k = 0; k < bins; k++) spectrum[k] = Math.sqrt(spectrum[k]!);
+        const row = offset + f * spec.melBands;
+        applyBands(bands, spectrum, out, row);
+        for (let b = 0; b < spec.melBands; b++) out[row + b] = Math.log(out[row + b]! + spec.logOffset);
+      }
+    },
+    finish(logMel, offset, out, outOffset) {
+      for (let f = 0; f < frames; f++) applyDct(dct, spec.melBands, logMel, offset + f * spec.melBands, out, outOffset + f * spec.coefficients, spec.coefficients);
+    },
+  };
+
+  const extractor: ClipFeatureExtractor = {
+    description,
+    clipSamples: spec.clipSamples,
+    frames,
+    coefficients: spec.coefficients,
+    extract(clip, out = new Float32Array(frames * spec.coefficients), offset = 0) {
+      stage.logMel(clip, logMelRows, 0);
+      stage.finish(logMelRows, 0, out, offset);
+      return out;
+    },
+    features: (clips) => batchFeatures(extractor, clips),
+    stage,
+  };
+  return extractor;
+}

@@ -1,0 +1,69 @@
+/**
+ * The single-recording clip recipe: clip i is a random crop of the recording (length set by the
+ * speed factor), resampled to the clip length, optionally pitch-shifted, time-shifted, filtered,
+ * gain-changed and mixed with synthetic noise, then peak-limited. Clip i depends only on (seed, i).
+ */
+import { z } from 'zod';
+import { Rng } from '@augprior/core';
+import type { LengthResampler } from './length-resampler.js';
+import { addNoiseAtSnr, applyGain, biquad, limitPeak, syntheticNoise, timeShift, timeStretch, WaveformAugmentSchema } from './waveform-augment.js';
+
+export const ClipRecipeSchema = z.strictObject({
+  sampleRate: z.number().int().positive().default(16000),
+  clipSeconds: z.number().positive().default(1),
+  augment: WaveformAugmentSchema.default(WaveformAugmentSchema.parse({})),
+});
+export type ClipRecipe = z.infer<typeof ClipRecipeSchema>;
+
+export function clipLength(recipe: ClipRecipe): number {
+  return Math.round(recipe.clipSeconds * recipe.sampleRate);
+}
+
+/** What was drawn for one clip (kept for statistics tests and the dataset report). */
+export interface ClipDraw {
+  start: number;
+  speed: number;
+  semitones: number;
+  shift: number;
+  gainDb: number;
+  noise: { color: 'white' | 'pink'; snrDb: number } | null;
+  filter: { type: 'lowpass' | 'highpass' | 'bandpass'; cutoffHz: number } | null;
+}
+
+export function makeClip(recording: Float32Array, recipe: ClipRecipe, seed: number, index: number, resampler: LengthResampler): { clip: Float32Array; draw: ClipDraw } {
+  const rng = Rng.derive(seed, 0x636c6970, index); // 'clip'
+  const a = recipe.augment;
+  const n = clipLength(recipe);
+  const speed = rng.bernoulli(a.speed.p) ? rng.range(a.speed.range[0], a.speed.range[1]) : 1;
+  const semitones = rng.bernoulli(a.pitch.p) ? rng.range(a.pitch.semitones[0], a.pitch.semitones[1]) : 0;
+  const segment = Math.max(1, Math.round(n * speed));
+  const start = recording.length > segment ? rng.int(recording.length - segment + 1) : 0;
+  let x: Float32Array = new Float32Array(segment);
+  x.set(recording.subarray(start, start + segment));
+  if (segment !== n) x = resampler.toLength(x, n);
+  if (semitones !== 0) {
+    // Stretch by the pitch factor keeping pitch, then resample back: pitch moves, duration stays.
+    const factor = 2 ** (semitones / 12);
+    x = resampler.toLength(timeStretch(x, Math.round(n * factor)), n);
+  }
+  const shift = Math.round(rng.range(-a.shiftMs, a.shiftMs) * recipe.sampleRate / 1000);
+  if (shift !== 0) x = timeShift(x, shift);
+  let filter: ClipDraw['filter'] = null;
+  if (rng.bernoulli(a.filter.p)) {
+    const type = a.filter.types[rng.int(a.filter.types.length)]!;
+    const cutoffHz = Math.exp(rng.range(Math.log(a.filter.cutoffHz[0]), Math.log(a.filter.cutoffHz[1])));
+    x = biquad(x, type, cutoffHz, recipe.sampleRate);
+    filter = { type, cutoffHz };
+  }
+  const gainDb = rng.range(a.gainDb[0], a.gainDb[1]);
+  applyGain(x, gainDb);
+  let noise: ClipDraw['noise'] = null;
+  if (rng.bernoulli(a.noise.p)) {
+    const color = a.noise.colors[rng.int(a.noise.colors.length)]!;
+    const snrDb = rng.range(a.noise.snrDb[0], a.noise.snrDb[1]);
+    addNoiseAtSnr(x, syntheticNoise(n, color, rng), snrDb);
+    noise = { color, snrDb };
+  }
+  limitPeak(x);
+  return { clip: x, draw: { start, speed, semitones, shift, gainDb, noise, filter } };
+}

@@ -1,0 +1,98 @@
+/**
+ * The clip dataset on disk: `manifest.json` + shards `clips-NNNNN.i16`, each plain little-endian
+ * int16 samples [count, clipLength] with no header (numpy.fromfile(..., '<i2').reshape(-1, L)).
+ * The manifest (recipe, seed, source sha256, count, per-shard sha256) is written last, so a folder
+ * with a manifest is complete; a killed generation leaves no manifest and is regenerated.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AugpriorError, formatZodIssues, writeFileAtomic, type ProgressReporter } from '@augprior/core';
+import { ClipRecipeSchema, clipLength, makeClip, type ClipRecipe } from './clip-generator.js';
+import { createLengthResampler } from './length-resampler.js';
+import type { Recording } from './recording.js';
+
+export const CLIP_FORMAT = 'augprior-clips/1';
+const SHARD_CLIPS = 1000;
+
+export const ClipManifestSchema = z.strictObject({
+  format: z.literal(CLIP_FORMAT),
+  recipe: ClipRecipeSchema,
+  seed: z.number().int().min(0),
+  count: z.number().int().positive(),
+  clipLength: z.number().int().positive(),
+  source: z.strictObject({ description: z.string(), sha256: z.string(), samples: z.number().int() }),
+  shards: z.array(z.strictObject({ file: z.string(), count: z.number().int().positive(), sha256: z.string() })),
+  seconds: z.number().optional(),
+});
+export type ClipManifest = z.infer<typeof ClipManifestSchema>;
+
+function toInt16(x: Float32Array, out: Int16Array, offset: number): void {
+  for (let i = 0; i < x.length; i++) out[offset + i] = Math.max(-32768, Math.min(32767, Math.round(x[i]! * 32768)));
+}
+
+export async function generateClips(options: { recording: Recording; recipe: ClipRecipe; count: number; seed: number; out: string; progress?: ProgressReporter }): Promise<ClipManifest> {
+  const { recording, recipe, count, seed, out } = options;
+  const L = clipLength(recipe);
+  if (recording.samples.length < L) throw new AugpriorError('audio.source-too-short', `${recording.description} is shorter than one ${recipe.clipSeconds}-s clip`);
+  mkdirSync(out, { recursive: true });
+  const resampler = await createLengthResampler();
+  const started = performance.now();
+  const shards: ClipManifest['shards'] = [];
+  try {
+    for (let first = 0, index = 0; first < count; first += SHARD_CLIPS, index++) {
+      const n = Math.min(SHARD_CLIPS, count - first);
+      const data = new Int16Array(n * L);
+      for (let i = 0; i < n; i++) toInt16(makeClip(recording.samples, recipe, seed, first + i, resampler).clip, data, i * L);
+      const bytes = new Uint8Array(data.buffer);
+      const file = `clips-${String(index).padStart(5, '0')}.i16`;
+      writeFileAtomic(join(out, file), bytes);
+      shards.push({ file, count: n, sha256: createHash('sha256').update(bytes).digest('hex') });
+      const done = first + n;
+      options.progress?.update({ fraction: done / count, rate: done / ((performance.now() - started) / 1000), status: `${done}/${count} clips` });
+    }
+  } finally {
+    resampler.dispose();
+  }
+  const manifest: ClipManifest = {
+    format: CLIP_FORMAT,
+    recipe,
+    seed,
+    count,
+    clipLength: L,
+    source: { description: recording.description, sha256: recording.sha256, samples: recording.samples.length },
+    shards,
+    seconds: Math.round((performance.now() - started) / 10) / 100,
+  };
+  writeFileAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+export function readClipManifest(dir: string): ClipManifest {
+  const path = join(dir, 'manifest.json');
+  if (!existsSync(path)) throw new AugpriorError('data.missing', `${dir} is not a clip dataset (no manifest.json)`, 'create one with `augprior audio generate`');
+  const parsed = ClipManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new AugpriorError('data.corrupt', `${path}: ${formatZodIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Every clip as int16 [count, clipLength], sizes checked (hashes when asked). */
+export function readClips(dir: string, options: { verify?: boolean } = {}): { manifest: ClipManifest; samples: Int16Array } {
+  const manifest = readClipManifest(dir);
+  const clipBytes = manifest.clipLength * 2;
+  const samples = new Int16Array(manifest.count * manifest.clipLength);
+  const view = new Uint8Array(samples.buffer);
+  let offset = 0;
+  for (const shard of manifest.shards) {
+    const path = join(dir, shard.file);
+    if (!existsSync(path)) throw new AugpriorError('data.corrupt', `${dir}: shard ${shard.file} is missing`);
+    const bytes = readFileSync(path);
+    if (bytes.length !== shard.count * clipBytes) throw new AugpriorError('data.corrupt', `${path}: ${bytes.length} bytes, the manifest says ${shard.count} clips of ${clipBytes} bytes (truncated?)`);
+    if (options.verify && createHash('sha256').update(bytes).digest('hex') !== shard.sha256) throw new AugpriorError('data.corrupt', `${path}: sha256 differs from the manifest`);
+    view.set(bytes, offset);
+    offset += bytes.length;
+  }
+  if (offset !== view.length) throw new AugpriorError('data.corrupt', `${dir}: shards hold ${offset / clipBytes} clips, the manifest says ${manifest.count}`);
+  return { manifest, samples };
+}

@@ -1,0 +1,94 @@
+/**
+ * Waveform batches [n, 1, samples, 1] -> feature batches [n, frames, coefficients, 1], as core
+ * `FeatureExtractor`s chosen by name in a config (`student.features`, an audio teacher's
+ * `features`): `mlperf-mfcc` (the KWS teacher's exact TF pipeline), `logmel` and `mfcc` (meyda
+ * conventions, vectorised). A batch's SpecAugment/mix plan is applied at the log-mel stage.
+ * Features are computed on the CPU from the batch's values (the FFT front ends are not tensor ops).
+ */
+import { z } from 'zod';
+import { AugpriorError, tf, type FeatureExtractor } from '@augprior/core';
+import type { ClipFeatureExtractor } from '../features/extractor.js';
+import { createLogMel } from '../features/logmel.js';
+import { KWS_LOGMEL } from '../features/meyda-spec.js';
+import { createMfcc } from '../features/mfcc.js';
+import { createTfMfcc, MLPERF_KWS_MFCC } from '../features/tf-mfcc.js';
+import { applySpecPlan, isSpecPlan } from './spec-plan.js';
+
+export function tensorFrontEnd(extractor: ClipFeatureExtractor): FeatureExtractor {
+  const { frames, coefficients, clipSamples } = extractor;
+  return {
+    description: extractor.description,
+    outputShape([h, w, c]) {
+      if (h !== 1 || c !== 1 || w > clipSamples) {
+        throw new AugpriorError('features.input-shape', `${extractor.description} takes waveform batches [n, 1, <= ${clipSamples}, 1], got [n, ${h}, ${w}, ${c}]`, 'use an audio data source (audio_clips, speech-commands) with an audio front end');
+      }
+      return [frames, coefficients, 1];
+    },
+    apply(x, plan) {
+      const [n, , L] = x.shape as [number, number, number, number];
+      const samples = x.dataSync() as Float32Array;
+      const clip = (i: number) => samples.subarray(i * L, (i + 1) * L);
+      const out = new Float32Array(n * frames * coefficients);
+      const perOut = frames * coefficients;
+      const stage = extractor.stage;
+      if (isSpecPlan(plan) && stage) {
+        const perLogMel = stage.layout.frames * stage.layout.bands;
+        const logMel = new Float64Array(n * perLogMel);
+        for (let i = 0; i < n; i++) stage.logMel(clip(i), logMel, i * perLogMel);
+        applySpecPlan(logMel, stage.layout, plan);
+        for (let i = 0; i < n; i++) stage.finish(logMel, i * perLogMel, out, i * perOut);
+      } else {
+        for (let i = 0; i < n; i++) extractor.extract(clip(i), out, i * perOut);
+      }
+      return tf.tensor4d(out, [n, frames, coefficients, 1]);
+    },
+  };
+}
+
+const windowing = z.enum(['hanning', 'hamming', 'blackman', 'sine', 'rect']);
+
+export const TfMfccArgs = z.strictObject({
+  sampleRate: z.number().int().positive().default(MLPERF_KWS_MFCC.sampleRate),
+  clipSamples: z.number().int().positive().default(MLPERF_KWS_MFCC.clipSamples),
+  window: z.number().int().positive().default(MLPERF_KWS_MFCC.window),
+  hop: z.number().int().positive().default(MLPERF_KWS_MFCC.hop),
+  fftSize: z.number().int().positive().default(MLPERF_KWS_MFCC.fftSize),
+  melBands: z.number().int().positive().default(MLPERF_KWS_MFCC.melBands),
+  lowerHz: z.number().min(0).default(MLPERF_KWS_MFCC.lowerHz),
+  upperHz: z.number().positive().default(MLPERF_KWS_MFCC.upperHz),
+  logOffset: z.number().positive().default(MLPERF_KWS_MFCC.logOffset),
+  coefficients: z.number().int().positive().default(MLPERF_KWS_MFCC.coefficients),
+  normalisation: z.enum(['max', 'none']).default(MLPERF_KWS_MFCC.normalisation),
+});
+
+/** The student's default: 30 ms frames every 10 ms (98 frames), 40 bands, log(x + 1e-6) (meyda's +1 flattens quiet bands). */
+export const LogMelArgs = z.strictObject({
+  sampleRate: z.number().int().positive().default(KWS_LOGMEL.sampleRate),
+  clipSamples: z.number().int().positive().default(KWS_LOGMEL.clipSamples),
+  window: z.number().int().positive().default(480),
+  hop: z.number().int().positive().default(160),
+  fftSize: z.number().int().positive().default(512),
+  melBands: z.number().int().positive().default(40),
+  logOffset: z.number().positive().default(1e-6),
+  windowing: windowing.default('hanning'),
+});
+
+export const MfccArgs = LogMelArgs.extend({ coefficients: z.number().int().positive().default(13) });
+
+export const FEATURE_FRONT_ENDS = {
+  'mlperf-mfcc': {
+    description: 'the MLPerf Tiny KWS MFCC (TF pipeline: max-normalise, 30/20 ms periodic-Hann STFT, 40 mel 20-4000 Hz, log, DCT; 49x10)',
+    args: TfMfccArgs,
+    create: (args: Record<string, unknown>) => tensorFrontEnd(createTfMfcc(TfMfccArgs.parse(args))),
+  },
+  logmel: {
+    description: 'log-mel spectrogram, meyda conventions, vectorised (default 98 frames x 40 bands)',
+    args: LogMelArgs,
+    create: (args: Record<string, unknown>) => tensorFrontEnd(createLogMel(LogMelArgs.parse(args))),
+  },
+  mfcc: {
+    description: 'MFCC, meyda conventions, vectorised (default 98 frames x 13 coefficients)',
+    args: MfccArgs,
+    create: (args: Record<string, unknown>) => tensorFrontEnd(createMfcc(MfccArgs.parse(args))),
+  },
+} as const;
