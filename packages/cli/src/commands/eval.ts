@@ -18,7 +18,7 @@ import {
   ENGINE_NAMES,
 } from '@augprior/core';
 import { isTeacherDir, loadTeacherDir } from '@augprior/teachers';
-import { evaluateClassifier, teacherPredict, type AnyPredict } from '@augprior/eval';
+import { evaluateClassifier, scalarMetrics, teacherPredict, type AnyPredict } from '@augprior/eval';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { applyCommandLine, parseFlags, stringFlag } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
@@ -90,6 +90,7 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
       accuracyUnit: 'fraction',
       top1: result.top1,
       ...(result.top5 !== undefined ? { top5: result.top5 } : {}),
+      ...(scalarMetrics(result)['balancedAccuracy'] !== undefined ? { balancedAccuracy: scalarMetrics(result)['balancedAccuracy'] } : {}),
       count: result.count,
       perClassAccuracy: result.perClassAccuracy,
       confusion: result.confusion,
@@ -97,7 +98,7 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
     };
     emitResult(io, flags['json'] === true, { ...out, ...(evalSet.classNames ? { classNames: evalSet.classNames } : {}) }, () =>
       [
-        `${loaded.describe.arch} on ${evalSet.description}: top1 ${(result.top1 * 100).toFixed(2)}%${result.top5 !== undefined ? `, top5 ${(result.top5 * 100).toFixed(2)}%` : ''} (${result.count} samples)`,
+        `${loaded.describe.arch} on ${evalSet.description}: top1 ${(result.top1 * 100).toFixed(2)}%${result.top5 !== undefined ? `, top5 ${(result.top5 * 100).toFixed(2)}%` : ''}${out.balancedAccuracy !== undefined ? `, class-balanced ${(out.balancedAccuracy * 100).toFixed(2)}%` : ''} (${result.count} samples)`,
         ...(evalSet.numClasses <= 40 ? ['', ...classReport(result.perClassAccuracy, result.confusion, evalSet.classNames)] : []),
       ].join('\n'),
     );
