@@ -49,3 +49,7 @@ export { writeFileAtomic } from './trainer/atomic-write.js';
 export { normalizeInput, studentInput, type Normalization } from './trainer/preprocess.js';
 export { loadRunModel, teacherFromRun } from './trainer/teacher-from-run.js';
 export { measureThroughput, BenchWorkloadSchema, type BenchWorkload, type EngineThroughput } from './bench/throughput.js';
+export { colorJitter, type JitterStrength } from './imaging/color-jitter.js';
+export { resizeRegion, type Interpolation } from './imaging/resample.js';
+export { randomResizedBox, type CropBox } from './imaging/random-resized-crop.js';
+export { writeShard, readShards, type ShardEntry } from './data/packed-shards.js';

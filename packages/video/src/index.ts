@@ -8,6 +8,8 @@ export { resolveFfmpeg, type ResolvedFfmpeg, type FfmpegSource } from './ffmpeg/
 export { decodeFrames, strideSampleIndices, type DecodedVideo } from './ffmpeg/decode-frames.js';
 export { readClassIndex, readSplit, type SplitEntry } from './ucf101/splits.js';
 export { uniformIndices, randomClipIndices, testClipIndices, shortSideSize } from './sampling/clip-sampling.js';
+export { FakeVideoRecipeSchema, makeFakeClip, frameBox, type FakeVideoRecipe, type FakeClipDraw, type RgbImage } from './fake-video/recipe.js';
+export { generateFakeVideos, readFakeVideos, loadSourceImage, clipBytes, FakeVideoManifestSchema, type FakeVideoManifest, type SourceImage } from './fake-video/fake-clips.js';
 export { clipCutmixBox, applyClipCutmix, type ClipBox, type CutmixAxes } from './train/video-cutmix.js';
 
 /** Adds this front end's entries to the registries and returns their names (none yet). */

@@ -4,11 +4,10 @@
  * The manifest (recipe, seed, source sha256, count, per-shard sha256) is written last, so a folder
  * with a manifest is complete; a killed generation leaves no manifest and is regenerated.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, formatZodIssues, writeFileAtomic, type ProgressReporter } from '@augprior/core';
+import { AugpriorError, formatZodIssues, readShards, writeFileAtomic, writeShard, type ProgressReporter } from '@augprior/core';
 import { ClipRecipeSchema, clipLength, makeClip, type ClipRecipe } from './clip-generator.js';
 import { createLengthResampler } from './length-resampler.js';
 import type { Recording } from './recording.js';
@@ -45,10 +44,7 @@ export async function generateClips(options: { recording: Recording; recipe: Cli
       const n = Math.min(SHARD_CLIPS, count - first);
       const data = new Int16Array(n * L);
       for (let i = 0; i < n; i++) toInt16(makeClip(recording.samples, recipe, seed, first + i, resampler).clip, data, i * L);
-      const bytes = new Uint8Array(data.buffer);
-      const file = `clips-${String(index).padStart(5, '0')}.i16`;
-      writeFileAtomic(join(out, file), bytes);
-      shards.push({ file, count: n, sha256: createHash('sha256').update(bytes).digest('hex') });
+      shards.push(writeShard(out, `clips-${String(index).padStart(5, '0')}.i16`, new Uint8Array(data.buffer), n));
       const done = first + n;
       options.progress?.update({ fraction: done / count, rate: done / ((performance.now() - started) / 1000), status: `${done}/${count} clips` });
     }
@@ -80,19 +76,7 @@ export function readClipManifest(dir: string): ClipManifest {
 /** Every clip as int16 [count, clipLength], sizes checked (hashes when asked). */
 export function readClips(dir: string, options: { verify?: boolean } = {}): { manifest: ClipManifest; samples: Int16Array } {
   const manifest = readClipManifest(dir);
-  const clipBytes = manifest.clipLength * 2;
-  const samples = new Int16Array(manifest.count * manifest.clipLength);
-  const view = new Uint8Array(samples.buffer);
-  let offset = 0;
-  for (const shard of manifest.shards) {
-    const path = join(dir, shard.file);
-    if (!existsSync(path)) throw new AugpriorError('data.corrupt', `${dir}: shard ${shard.file} is missing`);
-    const bytes = readFileSync(path);
-    if (bytes.length !== shard.count * clipBytes) throw new AugpriorError('data.corrupt', `${path}: ${bytes.length} bytes, the manifest says ${shard.count} clips of ${clipBytes} bytes (truncated?)`);
-    if (options.verify && createHash('sha256').update(bytes).digest('hex') !== shard.sha256) throw new AugpriorError('data.corrupt', `${path}: sha256 differs from the manifest`);
-    view.set(bytes, offset);
-    offset += bytes.length;
-  }
-  if (offset !== view.length) throw new AugpriorError('data.corrupt', `${dir}: shards hold ${offset / clipBytes} clips, the manifest says ${manifest.count}`);
+  const bytes = readShards(dir, manifest.shards, manifest.clipLength * 2, manifest.count, { ...options, what: 'clips' });
+  const samples = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
   return { manifest, samples };
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Rng, type ProgressReporter } from '@augprior/core';
 import { makePatch, patchScratch, type PatchRecipe } from './recipe.js';
-import { PATCH_FORMAT, writeManifest, writeShard, type PatchManifest } from './shards.js';
+import { PATCH_FORMAT, writeManifest, writePatchShard, type PatchManifest } from './shards.js';
 import type { LoadedSource } from './sources.js';
 
 export interface GenerateOptions {
@@ -88,7 +88,7 @@ export async function generatePatches(options: GenerateOptions): Promise<PatchMa
   for (let s = 0; s * shardSize < count; s++) {
     const from = s * shardSize;
     const to = Math.min(count, from + shardSize);
-    shards.push({ ...writeShard(options.out, s, buffer.subarray(from * patchBytes, to * patchBytes)), count: to - from });
+    shards.push(writePatchShard(options.out, s, buffer.subarray(from * patchBytes, to * patchBytes), to - from));
   }
   const manifest: PatchManifest = {
     format: PATCH_FORMAT,

@@ -3,6 +3,6 @@ export { loadSourceImage, noiseSource, deadLeavesSource, type LoadedSource } fro
 export { generatePatches, type GenerateOptions } from './generate.js';
 export { readPatches, readManifest, PatchManifestSchema, type PatchManifest } from './shards.js';
 export { analyzeSource, contactSheet, type SourceAnalysis } from './analyze.js';
-export { resizeRegion, type Interpolation } from './resample.js';
+export { resizeRegion, type Interpolation } from '@augprior/core';
 export { inverseAffineMatrix, affineWindow } from './affine.js';
-export { colorJitter, type JitterStrength } from './color-jitter.js';
+export { colorJitter, type JitterStrength } from '@augprior/core';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { affineWindow, inverseAffineMatrix } from './affine.js';
 import { generatePatches } from './generate.js';
 import { makePatch, patchScratch, PatchRecipeSchema, roundHalfEven, type PatchDraw } from './recipe.js';
-import { resizeRegion } from './resample.js';
+import { resizeRegion } from '@augprior/core';
 import { readPatches } from './shards.js';
 import { deadLeavesSource, noiseSource } from './sources.js';
 

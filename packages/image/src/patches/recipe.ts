@@ -6,10 +6,8 @@
  * so each ablation of the paper is a config.
  */
 import { z } from 'zod';
-import type { Rng } from '@augprior/core';
 import { affineWindow, inverseAffineMatrix } from './affine.js';
-import { colorJitter } from './color-jitter.js';
-import { resizeRegion, type Interpolation } from './resample.js';
+import { colorJitter, randomResizedBox, resizeRegion, type Interpolation, type Rng } from '@augprior/core';
 
 export const PatchRecipeSchema = z.strictObject({
   size: z.number().int().min(4).max(1024).default(32),
@@ -63,26 +61,6 @@ export function roundHalfEven(x: number): number {
   const floor = Math.floor(x);
   if (x - floor !== 0.5) return Math.round(x);
   return floor % 2 === 0 ? floor : floor + 1;
-}
-
-/** torchvision RandomResizedCrop.get_params on a (w x h) image. */
-function randomResizedBox(rng: Rng, w: number, h: number, scale: readonly [number, number], ratio: readonly [number, number]) {
-  const area = w * h;
-  const logRatio = [Math.log(ratio[0]), Math.log(ratio[1])] as const;
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const target = area * rng.range(scale[0], scale[1]);
-    const aspect = Math.exp(rng.range(logRatio[0], logRatio[1]));
-    const cw = Math.round(Math.sqrt(target * aspect));
-    const ch = Math.round(Math.sqrt(target / aspect));
-    if (cw > 0 && ch > 0 && cw <= w && ch <= h) return { x: rng.int(w - cw + 1), y: rng.int(h - ch + 1), w: cw, h: ch };
-  }
-  // torchvision's fallback: a centre crop with the ratio clamped into range
-  const inRatio = w / h;
-  let cw = w;
-  let ch = h;
-  if (inRatio < ratio[0]) ch = Math.round(w / ratio[0]);
-  else if (inRatio > ratio[1]) cw = Math.round(h * ratio[1]);
-  return { x: Math.floor((w - cw) / 2), y: Math.floor((h - ch) / 2), w: cw, h: ch };
 }
 
 /** Makes one size x size RGB patch into `out`; returns what was drawn. */

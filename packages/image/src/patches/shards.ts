@@ -4,11 +4,10 @@
  * The manifest records the recipe, seed, source (path, size, sha256), count and each shard's
  * sha256; it is written last, so a folder with a manifest is complete.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, formatZodIssues, writeFileAtomic } from '@augprior/core';
+import { AugpriorError, formatZodIssues, readShards, writeFileAtomic, writeShard, type ShardEntry } from '@augprior/core';
 import { PatchRecipeSchema } from './recipe.js';
 
 export const PATCH_FORMAT = 'augprior-patches/1';
@@ -30,11 +29,8 @@ export function shardName(index: number): string {
   return `patches-${String(index).padStart(5, '0')}.u8`;
 }
 
-export function writeShard(dir: string, index: number, data: Uint8Array): { file: string; sha256: string } {
-  mkdirSync(dir, { recursive: true });
-  const file = shardName(index);
-  writeFileAtomic(join(dir, file), data);
-  return { file, sha256: createHash('sha256').update(data).digest('hex') };
+export function writePatchShard(dir: string, index: number, data: Uint8Array, count: number): ShardEntry {
+  return writeShard(dir, shardName(index), data, count);
 }
 
 export function writeManifest(dir: string, manifest: PatchManifest): void {
@@ -52,18 +48,6 @@ export function readManifest(dir: string): PatchManifest {
 /** Loads every shard into one buffer [count, S, S, 3], checking sizes (and hashes when asked). */
 export function readPatches(dir: string, options: { verify?: boolean } = {}): { manifest: PatchManifest; pixels: Uint8Array } {
   const manifest = readManifest(dir);
-  const patchBytes = manifest.size * manifest.size * 3;
-  const pixels = new Uint8Array(manifest.count * patchBytes);
-  let offset = 0;
-  for (const shard of manifest.shards) {
-    const path = join(dir, shard.file);
-    if (!existsSync(path)) throw new AugpriorError('data.corrupt', `${dir}: shard ${shard.file} is missing`);
-    const bytes = readFileSync(path);
-    if (bytes.length !== shard.count * patchBytes) throw new AugpriorError('data.corrupt', `${path}: ${bytes.length} bytes, the manifest says ${shard.count} patches of ${patchBytes} bytes (truncated?)`);
-    if (options.verify && createHash('sha256').update(bytes).digest('hex') !== shard.sha256) throw new AugpriorError('data.corrupt', `${path}: sha256 differs from the manifest`);
-    pixels.set(bytes, offset);
-    offset += bytes.length;
-  }
-  if (offset !== pixels.length) throw new AugpriorError('data.corrupt', `${dir}: shards hold ${offset / patchBytes} patches, the manifest says ${manifest.count}`);
+  const pixels = readShards(dir, manifest.shards, manifest.size * manifest.size * 3, manifest.count, { ...options, what: 'patches' });
   return { manifest, pixels };
 }

@@ -5,9 +5,8 @@
  * batch with lambda ~ Beta(1, 1) and a random permutation as partner.
  */
 import { z } from 'zod';
-import type { Rng } from '@augprior/core';
-import { colorJitter } from '../patches/color-jitter.js';
-import { resizeRegion } from '../patches/resample.js';
+import { colorJitter, randomResizedBox, resizeRegion, type Rng } from '@augprior/core';
+
 import { cutmixBox } from './batch-augment.js';
 
 export const ImagenetAugmentSchema = z.strictObject({
@@ -22,17 +21,6 @@ export const ImagenetAugmentSchema = z.strictObject({
 });
 export type ImagenetAugment = z.infer<typeof ImagenetAugmentSchema>;
 
-function randomResizedBox(rng: Rng, side: number, scale: readonly [number, number]) {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const target = side * side * rng.range(scale[0], scale[1]);
-    const aspect = Math.exp(rng.range(Math.log(3 / 4), Math.log(4 / 3)));
-    const w = Math.round(Math.sqrt(target * aspect));
-    const h = Math.round(Math.sqrt(target / aspect));
-    if (w > 0 && h > 0 && w <= side && h <= side) return { x: rng.int(side - w + 1), y: rng.int(side - h + 1), w, h };
-  }
-  return { x: 0, y: 0, w: side, h: side };
-}
-
 /** `pixels`: uint8 [N, S, S, 3] patches; writes [n, size, size, 3] floats in [0, 1] into `out`. */
 export function augmentImagenetBatch(pixels: Uint8Array, S: number, indices: ArrayLike<number>, options: ImagenetAugment, rng: Rng, out: Float32Array): void {
   const n = indices.length;
@@ -41,7 +29,7 @@ export function augmentImagenetBatch(pixels: Uint8Array, S: number, indices: Arr
   const scratch = new Uint8Array(S * T * 3);
   for (let i = 0; i < n; i++) {
     const patch = pixels.subarray(indices[i]! * S * S * 3, (indices[i]! + 1) * S * S * 3);
-    resizeRegion(patch, S, S, randomResizedBox(rng, S, options.scale), image, T, T, 'bicubic', scratch);
+    resizeRegion(patch, S, S, randomResizedBox(rng, S, S, options.scale), image, T, T, 'bicubic', scratch);
     if (rng.bernoulli(options.jitter.p)) colorJitter(image, { brightness: options.jitter.strength, contrast: options.jitter.strength, saturation: options.jitter.strength, hue: Math.min(options.jitter.strength, 0.5) }, rng);
     if (rng.bernoulli(options.grayscale)) {
       for (let p = 0; p < image.length; p += 3) {

@@ -4,7 +4,7 @@
  * PIL's ImageEnhance (brightness: blend with black; contrast: with the mean grey level; saturation:
  * with the greyscale image; hue: rotate H in HSV).
  */
-import type { Rng } from '@augprior/core';
+import type { Rng } from '../rng.js';
 
 export interface JitterStrength {
   brightness: number;

@@ -1,0 +1,69 @@
+/**
+ * Fake videos from ONE image (RECIPE.md section 4): per clip, a random crop of half the image's
+ * shorter side, one colour jitter for the whole clip (p 0.5), and two RandomResizedCrop boxes in
+ * that crop (scale 1/500..1) linearly interpolated over the frames, each frame resized to `size`
+ * with PIL's antialiased filters. The camera thus zooms and pans smoothly across the image.
+ * Clip i depends only on (seed, i).
+ */
+import { z } from 'zod';
+import { colorJitter, randomResizedBox, resizeRegion, Rng, type CropBox } from '@augprior/core';
+
+export const FakeVideoRecipeSchema = z.strictObject({
+  frames: z.number().int().min(2).default(16),
+  /** Frame side in pixels (the paper: 230, then crops of 160 at training time). */
+  size: z.number().int().positive().default(112),
+  initialCrop: z.number().gt(0).max(1).default(0.5),
+  scale: z.tuple([z.number().positive(), z.number().positive()]).default([1 / 500, 1]),
+  ratio: z.tuple([z.number().positive(), z.number().positive()]).default([3 / 4, 4 / 3]),
+  interpolation: z.enum(['bilinear', 'bicubic']).default('bilinear'),
+  jitter: z
+    .strictObject({ p: z.number().min(0).max(1).default(0.5), brightness: z.number().min(0).default(0.4), contrast: z.number().min(0).default(0.4), saturation: z.number().min(0).default(0.4), hue: z.number().min(0).max(0.5).default(0.1) })
+    .default({ p: 0.5, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }),
+});
+export type FakeVideoRecipe = z.infer<typeof FakeVideoRecipeSchema>;
+
+export interface RgbImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface FakeClipDraw {
+  crop: CropBox;
+  from: CropBox;
+  to: CropBox;
+  jittered: boolean;
+}
+
+/** The box of frame t: the two boxes interpolated, in source-image coordinates. */
+export function frameBox(draw: FakeClipDraw, t: number, frames: number): CropBox {
+  const a = t / (frames - 1);
+  const lerp = (p: number, q: number) => p + (q - p) * a;
+  const w = Math.max(1, Math.round(lerp(draw.from.w, draw.to.w)));
+  const h = Math.max(1, Math.round(lerp(draw.from.h, draw.to.h)));
+  const x = Math.min(draw.crop.w - w, Math.max(0, Math.round(lerp(draw.from.x, draw.to.x))));
+  const y = Math.min(draw.crop.h - h, Math.max(0, Math.round(lerp(draw.from.y, draw.to.y))));
+  return { x: draw.crop.x + x, y: draw.crop.y + y, w, h };
+}
+
+/** Writes clip `index` as uint8 [frames, size, size, 3] into `out`. */
+export function makeFakeClip(source: RgbImage, recipe: FakeVideoRecipe, seed: number, index: number, out: Uint8Array): FakeClipDraw {
+  const rng = Rng.derive(seed, 0x66616b65, index); // 'fake'
+  const side = Math.max(1, Math.floor(recipe.initialCrop * Math.min(source.width, source.height)));
+  const crop = { x: rng.int(source.width - side + 1), y: rng.int(source.height - side + 1), w: side, h: side };
+  const from = randomResizedBox(rng, side, side, recipe.scale, recipe.ratio);
+  const to = randomResizedBox(rng, side, side, recipe.scale, recipe.ratio);
+  const jittered = rng.bernoulli(recipe.jitter.p);
+  const jitterSeed = rng.int(2 ** 31);
+  const draw = { crop, from, to, jittered };
+  const S = recipe.size;
+  const frameBytes = S * S * 3;
+  const scratch = new Uint8Array(source.height * S * 3);
+  for (let t = 0; t < recipe.frames; t++) {
+    const frame = out.subarray(t * frameBytes, (t + 1) * frameBytes);
+    resizeRegion(source.data, source.width, source.height, frameBox(draw, t, recipe.frames), frame, S, S, recipe.interpolation, scratch);
+    // One jitter per clip: every frame replays the same draws.
+    if (jittered) colorJitter(frame, recipe.jitter, Rng.derive(jitterSeed));
+  }
+  return draw;
+}
