@@ -9,6 +9,7 @@ import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { teacherCommand } from './commands/teacher.js';
 import { trainCommand } from './commands/train.js';
+import { videoCommand } from './commands/video.js';
 import { defaultIO, type CommandIO } from './io.js';
 import { VERSION } from './version.js';
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CommandIO) => Promise
   eval: { run: evalCommand, summary: 'evaluate a trained run on a dataset' },
   image: { run: imageCommand, summary: 'single-image patch datasets: generate, analyze, bench' },
   audio: { run: audioCommand, summary: 'single-recording clip datasets and feature speed: generate, bench' },
+  video: { run: videoCommand, summary: 'fake videos from one image and ffmpeg decode speed: generate, bench' },
   teacher: { run: teacherCommand, summary: 'import a teacher (PyTorch checkpoint) onto a registry model: teacher import <file> --arch --out' },
   predict: { run: predictCommand, summary: 'run a converted teacher on image or video files and print its top classes' },
   bench: { run: benchCommand, summary: 'training/eval throughput of the reference workload per engine' },

@@ -2,7 +2,7 @@ import { dataSources, evalSets, featureExtractors, teacherKinds } from '@augprio
 import { describe, expect, it } from 'vitest';
 import { registerVideo } from './index.js';
 
-describe('video front end shell', () => {
+describe('video front end registration', () => {
   it('registers into core registries without disturbing the built-ins', () => {
     const before = dataSources.list();
     const added = registerVideo({ dataSources, evalSets, teacherKinds, featureExtractors });

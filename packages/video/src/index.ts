@@ -3,17 +3,37 @@
  * registries through `registerVideo`, which only the CLI calls (nothing registers on import).
  */
 import type { FrontEndRegistries } from '@augprior/core';
+import { SyntheticActionsArgs, syntheticActionsSet, syntheticActionsSource } from './synthetic/actions.js';
+import { FakeVideosArgs, fakeVideosSource } from './train/fake-video-source.js';
 
 export { resolveFfmpeg, type ResolvedFfmpeg, type FfmpegSource } from './ffmpeg/resolve-ffmpeg.js';
 export { decodeFrames, strideSampleIndices, type DecodedVideo } from './ffmpeg/decode-frames.js';
+export { encodeMp4 } from './ffmpeg/encode-mp4.js';
 export { readClassIndex, readSplit, type SplitEntry } from './ucf101/splits.js';
 export { uniformIndices, randomClipIndices, testClipIndices, shortSideSize } from './sampling/clip-sampling.js';
 export { FakeVideoRecipeSchema, makeFakeClip, frameBox, type FakeVideoRecipe, type FakeClipDraw, type RgbImage } from './fake-video/recipe.js';
 export { generateFakeVideos, readFakeVideos, loadSourceImage, clipBytes, FakeVideoManifestSchema, type FakeVideoManifest, type SourceImage } from './fake-video/fake-clips.js';
 export { clipCutmixBox, applyClipCutmix, type ClipBox, type CutmixAxes } from './train/video-cutmix.js';
 
-/** Adds this front end's entries to the registries and returns their names (none yet). */
+export { ACTION_CLASSES, renderActionClip, syntheticActionsSet, syntheticActionsSource, SyntheticActionsArgs } from './synthetic/actions.js';
+export { FakeVideosArgs, fakeVideosSource } from './train/fake-video-source.js';
+
+/** Adds this front end's entries to the registries and returns their names. */
 export function registerVideo(registries: FrontEndRegistries): string[] {
-  void registries;
-  return [];
+  registries.dataSources.register('synthetic_actions', {
+    description: 'generated labelled clips of 8 camera motions (teacher training for the video pipeline)',
+    args: SyntheticActionsArgs,
+    open: async (args) => syntheticActionsSource(SyntheticActionsArgs.parse(args)),
+  });
+  registries.evalSets.register('synthetic_actions', {
+    description: 'the fixed test split of the synthetic action benchmark',
+    args: SyntheticActionsArgs,
+    open: async (args) => syntheticActionsSet(SyntheticActionsArgs.parse({ split: 'test', ...args })),
+  });
+  registries.dataSources.register('fake_videos', {
+    description: 'fake videos of ONE image (interpolated random-resized-crop camera), per-frame jitter, flip, clip CutMix',
+    args: FakeVideosArgs,
+    open: async (args, context) => fakeVideosSource(FakeVideosArgs.parse(args), context),
+  });
+  return ['synthetic_actions', 'fake_videos'];
 }

@@ -18,8 +18,9 @@ export function tensorFrontEnd(extractor: ClipFeatureExtractor): FeatureExtracto
   const { frames, coefficients, clipSamples } = extractor;
   return {
     description: extractor.description,
-    outputShape([h, w, c]) {
-      if (h !== 1 || c !== 1 || w > clipSamples) {
+    outputShape(shape) {
+      const [h, w, c] = shape;
+      if (shape.length !== 3 || h !== 1 || c !== 1 || w! > clipSamples) {
         throw new AugpriorError('features.input-shape', `${extractor.description} takes waveform batches [n, 1, <= ${clipSamples}, 1], got [n, ${h}, ${w}, ${c}]`, 'use an audio data source (audio_clips, speech-commands) with an audio front end');
       }
       return [frames, coefficients, 1];

@@ -115,8 +115,9 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
 
   try {
     const studentShape = studentFeatures ? studentFeatures.outputShape(trainData.inputShape) : trainData.inputShape;
-    if (studentShape[2] !== e.student.inChannels) {
-      throw new AugpriorError('train.channel-mismatch', `${trainData.description}${studentFeatures ? ` through ${studentFeatures.description}` : ''} yields ${studentShape[2]}-channel input but student.inChannels is ${e.student.inChannels}`);
+    const channels = studentShape[studentShape.length - 1];
+    if (channels !== e.student.inChannels) {
+      throw new AugpriorError('train.channel-mismatch', `${trainData.description}${studentFeatures ? ` through ${studentFeatures.description}` : ''} yields ${channels}-channel input but student.inChannels is ${e.student.inChannels}`);
     }
     if (evalSet && evalSet.numClasses !== e.student.numClasses) {
       throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student predicts ${e.student.numClasses}`);

@@ -2,7 +2,7 @@ import type { Tensor } from '../tf.js';
 import type { Rng } from '../rng.js';
 import { Module, type ForwardOptions } from '../nn/module.js';
 
-/** A network that maps a batch [n, h, w, c] to logits [n, numClasses]. */
+/** A network that maps a batch [n, h, w, c] (or clips [n, frames, h, w, c]) to logits [n, numClasses]. */
 export abstract class Classifier extends Module {
   constructor(
     readonly arch: string,
@@ -22,7 +22,7 @@ export interface ModelArgs {
 
 export interface ModelEntry {
   description: string;
-  /** The input [h, w, c] the architecture was designed for; any size the strides divide also works. */
-  nativeInput: [number, number, number];
+  /** The input the architecture was designed for, [h, w, c] (or [frames, h, w, c] for clips); any size the strides divide also works. */
+  nativeInput: [number, number, number] | [number, number, number, number];
   create(args: ModelArgs, rng: Rng): Classifier;
 }

@@ -23,7 +23,7 @@ export interface Batch {
 export interface FeatureExtractor {
   readonly description: string;
   /** The [h, w, c] this produces from raw input of shape `inputShape`. */
-  outputShape(inputShape: readonly [number, number, number]): [number, number, number];
+  outputShape(inputShape: readonly number[]): [number, number, number];
   apply(x: Tensor, plan?: FeaturePlan): Tensor;
 }
 
@@ -35,8 +35,8 @@ export interface FeatureExtractor {
 export interface BatchSource {
   readonly description: string;
   readonly labeled: boolean;
-  /** [h, w, c] of `x`. */
-  readonly inputShape: [number, number, number];
+  /** [h, w, c] of `x` (clips: [frames, h, w, c]). */
+  readonly inputShape: [number, number, number] | [number, number, number, number];
   batches(fromStep: number, batchSize: number): AsyncIterator<Batch>;
   dispose(): void;
 }
