@@ -44,3 +44,29 @@ describe('scalarMetrics', () => {
     expect(scalarMetrics({ ...result, perClassAccuracy: [1, 0, 0.5] })['balancedAccuracy']).toBeCloseTo(0.5);
   });
 });
+
+describe('multi-view evaluation', () => {
+  it('averages softmax over each sample\'s views', async () => {
+    const { averageViews } = await import('./evaluate.js');
+    // Two views of one sample: view 1 confident in class 0, view 2 mildly in class 1.
+    const out = averageViews(Float32Array.from([4, 0, 0, 1]), 2, 2);
+    const p0 = (1 / (1 + Math.exp(-4)) + 1 / (1 + Math.exp(1))) / 2;
+    expect(Math.exp(out[0]!)).toBeCloseTo(p0, 6);
+    expect(Math.exp(out[0]!) + Math.exp(out[1]!)).toBeCloseTo(1, 6);
+  });
+
+  it('scores a dataset whose batches carry several views per label', async () => {
+    const set = {
+      description: 'views',
+      size: 2,
+      numClasses: 2,
+      async *batches() {
+        // Sample 0 (label 0): views say 0, 0, 1; sample 1 (label 1): views say 0, 1, 1.
+        yield { x: tf.tensor2d([[1, 0], [1, 0], [0, 1], [1, 0], [0, 1], [0, 1]]), y: tf.tensor1d([0, 1], 'int32'), views: 3 };
+      },
+    };
+    const result = await evaluateClassifier((x) => tf.mul(x, 5), set);
+    expect(result.count).toBe(2);
+    expect(result.top1).toBe(1);
+  });
+});

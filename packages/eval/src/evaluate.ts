@@ -13,6 +13,27 @@ async function predictBatch(predict: AnyPredict, x: Tensor): Promise<Tensor> {
   return predict.async(x);
 }
 
+/**
+ * Rows [n * views, C] of logits -> [n, C] log of the mean softmax over each sample's views (the
+ * standard multi-view protocol; ranks equal those of the averaged probabilities).
+ */
+export function averageViews(logits: Float32Array, classes: number, views: number): Float32Array {
+  const n = logits.length / (classes * views);
+  const out = new Float32Array(n * classes);
+  for (let i = 0; i < n; i++) {
+    for (let v = 0; v < views; v++) {
+      const row = (i * views + v) * classes;
+      let max = -Infinity;
+      for (let c = 0; c < classes; c++) max = Math.max(max, logits[row + c]!);
+      let sum = 0;
+      for (let c = 0; c < classes; c++) sum += Math.exp(logits[row + c]! - max);
+      for (let c = 0; c < classes; c++) out[i * classes + c] = out[i * classes + c]! + Math.exp(logits[row + c]! - max) / sum / views;
+    }
+  }
+  for (let k = 0; k < out.length; k++) out[k] = Math.log(out[k]!);
+  return out;
+}
+
 /** The predictor for a teacher, whichever way it runs. */
 export function teacherPredict(teacher: Teacher): AnyPredict {
   return teacher.logitsAsync ? { async: (x) => teacher.logitsAsync!(x) } : (x) => teacher.logits(x);
@@ -45,13 +66,15 @@ export async function evaluateClassifier(predict: AnyPredict, dataset: LabeledDa
       try {
         const classes = logits.shape[logits.shape.length - 1];
         if (classes !== dataset.numClasses) throw new Error(`the model predicts ${classes} classes but ${dataset.description} has ${dataset.numClasses}`);
-        const values = (await logits.data()) as Float32Array;
+        const views = batch.views ?? 1;
+        const perSample = async (t: Tensor) => (views > 1 ? averageViews((await t.data()) as Float32Array, dataset.numClasses, views) : ((await t.data()) as Float32Array));
+        const values = await perSample(logits);
         metrics.add(values, (await batch.y.data()) as Int32Array);
-        if (agreement && teacherLogits) agreement.add(values, (await teacherLogits.data()) as Float32Array);
+        if (agreement && teacherLogits) agreement.add(values, await perSample(teacherLogits));
       } finally {
         tf.dispose([logits, ...(teacherLogits ? [teacherLogits] : [])]);
       }
-      done += batch.x.shape[0]!;
+      done += batch.y.shape[0]!;
       options.onBatch?.(done, dataset.size);
     } finally {
       tf.dispose([batch.x, batch.y]);

@@ -1,3 +1,3 @@
 /** @augprior/eval: the evaluation harness every modality reports through. */
 export { ClassificationAccumulator, AgreementAccumulator, type ClassificationReport } from './classification-metrics.js';
-export { evaluateClassifier, scalarMetrics, teacherPredict, type AnyPredict, type AsyncPredict, type EvaluateOptions, type EvaluationResult, type Predict } from './evaluate.js';
+export { averageViews, evaluateClassifier, scalarMetrics, teacherPredict, type AnyPredict, type AsyncPredict, type EvaluateOptions, type EvaluationResult, type Predict } from './evaluate.js';

@@ -7,35 +7,44 @@ import { extname, resolve } from 'node:path';
 import { AugpriorError, selectEngine, teacherLogits, tf, type Tensor } from '@augprior/core';
 import { loadCentreCrop } from '@augprior/image';
 import { loadTeacherDir } from '@augprior/teachers';
-import { decodeFrames, strideSampleIndices } from '@augprior/video';
+import { averageViews } from '@augprior/eval';
+import { decodeFrames, strideSampleIndices, testClipIndices } from '@augprior/video';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { intFlag, parseFlags, stringFlag } from '../options.js';
 
-export const PREDICT_HELP = `augprior predict --model <teacher-dir> <image or video file...> [--top 3] [--json]
+export const PREDICT_HELP = `augprior predict --model <teacher-dir> <image or video file...> [--top 3] [--clips 1] [--window F] [--json]
 
 Images are resized (shorter side) and centre-cropped to the teacher's input size; videos are
-decoded with ffmpeg, scaled to it, and sampled to its frame count (every floor(n/frames)-th frame).`;
+decoded with ffmpeg, scaled to it, and sampled to its frame count (every floor(n/frames)-th frame).
+--clips N (e.g. 10, the standard test protocol) takes N windows of F frames evenly spaced over the
+video (default F: half the video), samples each uniformly, and averages the N softmaxes.`;
 
 const VIDEO = /\.(avi|mp4|mkv|mov|webm|mpg|mpeg)$/i;
 
-async function loadInput(file: string, size: [number, number], frames: number | undefined): Promise<Tensor> {
+async function loadInput(file: string, size: [number, number], frames: number | undefined, clips: number, window: number | undefined): Promise<Tensor> {
   const [h, w] = size;
   if (VIDEO.test(extname(file))) {
     if (!frames) throw new AugpriorError('predict.not-video-teacher', `${file} is a video but the teacher takes single images (its teacher.json has no frames)`);
     const video = await decodeFrames(file, { width: w, height: h, pixelFormat: 'rgb24' });
-    const clip = new Float32Array(frames * h * w * 3);
-    strideSampleIndices(video.frames.length, frames).forEach((index, k) => {
-      const frame = video.frames[index]!;
-      for (let i = 0; i < frame.length; i++) clip[k * h * w * 3 + i] = frame[i]! / 255;
-    });
-    return tf.tensor5d(clip, [1, frames, h, w, 3]);
+    const total = video.frames.length;
+    const views = clips > 1 ? testClipIndices(total, Math.min(total, window ?? Math.max(frames, Math.floor(total / 2))), frames, clips) : [strideSampleIndices(total, frames)];
+    const frameSize = h * w * 3;
+    const data = new Float32Array(views.length * frames * frameSize);
+    views.forEach((indices, v) =>
+      indices.forEach((index, k) => {
+        const frame = video.frames[index]!;
+        const base = (v * frames + k) * frameSize;
+        for (let i = 0; i < frame.length; i++) data[base + i] = frame[i]! / 255;
+      }),
+    );
+    return tf.tensor5d(data, [views.length, frames, h, w, 3]);
   }
   if (h !== w) throw new AugpriorError('predict.input', `image input for non-square teachers (${h}x${w}) is not supported`);
   return tf.tensor4d(await loadCentreCrop(file, h, h), [1, h, w, 3]);
 }
 
 export async function predictCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { flags, positionals } = parseFlags(argv, { model: { type: 'string' }, top: { type: 'string' } });
+  const { flags, positionals } = parseFlags(argv, { model: { type: 'string' }, top: { type: 'string' }, clips: { type: 'string' }, window: { type: 'string' } });
   const model = stringFlag(flags, 'model');
   if (flags['help'] || !model || !positionals.length) {
     io.stdout.write(`${PREDICT_HELP}\n`);
@@ -45,12 +54,15 @@ export async function predictCommand(argv: string[], io: CommandIO): Promise<num
   note(io, `[augprior] ${engine.reason}`);
   const teacher = await loadTeacherDir(resolve(io.cwd, model));
   const top = intFlag(flags, 'top') ?? 3;
+  const clips = intFlag(flags, 'clips') ?? 1;
+  const window = intFlag(flags, 'window');
   const results: Array<{ file: string; top: Array<{ label: string; index: number; probability: number }> }> = [];
   try {
     for (const file of positionals) {
-      const x = await loadInput(resolve(io.cwd, file), teacher.spec.input.size, teacher.spec.input.frames);
+      const x = await loadInput(resolve(io.cwd, file), teacher.spec.input.size, teacher.spec.input.frames, clips, window);
       const logits = await teacherLogits(teacher, x);
-      const probabilities = tf.tidy(() => tf.softmax(logits).dataSync());
+      const views = x.shape[0]!;
+      const probabilities = averageViews(logits.dataSync() as Float32Array, teacher.numClasses, views).map(Math.exp);
       tf.dispose([x, logits]);
       const ranked = Array.from(probabilities)
         .map((p, index) => ({ label: teacher.spec.labels?.[index] ?? String(index), index, probability: Math.round(p * 10000) / 10000 }))
@@ -61,6 +73,6 @@ export async function predictCommand(argv: string[], io: CommandIO): Promise<num
   } finally {
     teacher.dispose();
   }
-  emitResult(io, flags['json'] === true, { model, predictions: results }, () => results.map((r) => `${r.file}: ${r.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}`).join('\n'));
+  emitResult(io, flags['json'] === true, { model, clips, predictions: results }, () => results.map((r) => `${r.file}: ${r.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}`).join('\n'));
   return 0;
 }

@@ -17,6 +17,11 @@ export interface Batch {
   /** int32 [n] class labels, for supervised training and evaluation. */
   y?: Tensor;
   plan?: FeaturePlan;
+  /**
+   * Multi-view evaluation (10 clips per video, several crops per image): `x` holds `views`
+   * consecutive rows per labelled sample, and predictions are averaged per sample (softmax mean).
+   */
+  views?: number;
 }
 
 /** Turns raw batch input into a model's input (spectrograms, MFCCs); called inside tf.tidy. */
