@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { dataPath, type DataRoot, type FrontEndRegistries } from '@augprior/core';
+import { dataPath, splitKind, type DataRoot, type FrontEndRegistries } from '@augprior/core';
 import { kwsMfccInt8Set } from './datasets/kws-mfcc-int8.js';
 import { speechCommandsSet, SpeechCommandsArgs } from './datasets/speech-commands.js';
 import { audioTeacherKind } from './train/audio-teacher.js';
@@ -14,7 +14,8 @@ import { FEATURE_FRONT_ENDS } from './train/feature-front-ends.js';
 
 export { kwsMfccInt8Set, MLPERF_KWS_CLASSES } from './datasets/kws-mfcc-int8.js';
 export { speechCommandsSet, indexSpeechCommands, SpeechCommandsArgs, KEYWORDS, SILENCE, UNKNOWN, type SpeechCommandsIndex, type SpeechCommandsItem } from './datasets/speech-commands.js';
-export { AudioClipsArgs, audioClipsSource, openClipDataset } from './train/clip-source.js';
+export { AudioClipsArgs, audioClipsSource, openClipDataset, type TeacherLoader } from './train/clip-source.js';
+export { balancedSelection, teacherVotes, TeacherBalanceSchema } from './train/teacher-balance.js';
 export { ClipRecipeSchema, makeClip, clipLength, type ClipRecipe, type ClipDraw } from './source/clip-generator.js';
 export { generateClips, readClips, readClipManifest, type ClipManifest } from './source/clip-shards.js';
 export { loadRecording, type Recording } from './source/recording.js';
@@ -58,7 +59,12 @@ export function registerAudio(registries: FrontEndRegistries): string[] {
   registries.dataSources.register('audio_clips', {
     description: 'random 1-s clips of ONE recording with waveform augmentations (packed int16 shards) + SpecAugment/mix plans',
     args: AudioClipsArgs,
-    open: async (args, context) => audioClipsSource(AudioClipsArgs.parse(args), context),
+    open: async (args, context) =>
+      audioClipsSource(AudioClipsArgs.parse(args), context, async (section) => {
+        const [kind, teacherArgs] = splitKind(section);
+        const entry = registries.teacherKinds.get(kind);
+        return entry.load(entry.args.parse(teacherArgs) as Record<string, unknown>, context);
+      }),
   });
   for (const [name, entry] of Object.entries(FEATURE_FRONT_ENDS)) registries.featureExtractors.register(name, entry);
   registries.teacherKinds.register('audio', audioTeacherKind(registries.teacherKinds));

@@ -5,14 +5,18 @@
  * batches they would have seen.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, createProgress, Rng, tf, type BatchSource, type DataRoot } from '@augprior/core';
+import { AugpriorError, createProgress, Rng, tf, writeFileAtomic, type BatchSource, type DataRoot, type Teacher } from '@augprior/core';
 import { ClipRecipeSchema } from '../source/clip-generator.js';
 import { generateClips, readClips } from '../source/clip-shards.js';
 import { loadRecording } from '../source/recording.js';
 import { drawSpecPlan, SpecAugmentSchema } from './spec-plan.js';
+import { balancedSelection, TeacherBalanceSchema, teacherVotes } from './teacher-balance.js';
+
+/** Loads a teacher from an experiment-style section (the registry lives with the caller). */
+export type TeacherLoader = (section: { kind: string } & Record<string, unknown>) => Promise<Teacher>;
 
 export const AudioClipsArgs = z.strictObject({
   /** Wav files joined into the one recording (data-root paths), or ["noise:white"] / ["noise:pink"]. */
@@ -24,18 +28,21 @@ export const AudioClipsArgs = z.strictObject({
   noiseSeconds: z.number().positive().default(229),
   specAugment: SpecAugmentSchema.default(SpecAugmentSchema.parse({})),
   cacheDir: z.string().default('runs/clips'),
+  /** Keep `count` clips of a larger pool so the teacher's predicted classes come out even (extension; off by default). */
+  balance: TeacherBalanceSchema.optional(),
 });
 export type AudioClipsOptions = z.infer<typeof AudioClipsArgs>;
 
 export async function openClipDataset(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string }): Promise<{ dir: string; samples: Int16Array; clipLength: number; count: number; description: string }> {
   const recording = await loadRecording(options.sources, { sampleRate: options.recipe.sampleRate, noiseSeconds: options.noiseSeconds, seed: options.datasetSeed, dataRoot: context.dataRoot, cwd: context.cwd });
-  const key = createHash('sha256').update(JSON.stringify({ source: recording.sha256, recipe: options.recipe, seed: options.datasetSeed, count: options.count })).digest('hex').slice(0, 12);
+  const generated = options.balance?.pool ?? options.count;
+  const key = createHash('sha256').update(JSON.stringify({ source: recording.sha256, recipe: options.recipe, seed: options.datasetSeed, count: generated })).digest('hex').slice(0, 12);
   const name = options.sources[0]!.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(-40);
   const dir = resolve(context.cwd, options.cacheDir, `${name}-${key}`);
   if (!existsSync(join(dir, 'manifest.json'))) {
     const progress = createProgress({ label: `clips ${name}`, unit: 'clip' });
     try {
-      await generateClips({ recording, recipe: options.recipe, count: options.count, seed: options.datasetSeed, out: dir, progress });
+      await generateClips({ recording, recipe: options.recipe, count: generated, seed: options.datasetSeed, out: dir, progress });
     } finally {
       progress.stop();
     }
@@ -45,8 +52,38 @@ export async function openClipDataset(options: AudioClipsOptions, context: { dat
   return { dir, samples, clipLength: manifest.clipLength, count: manifest.count, description: `${manifest.count} ${options.recipe.clipSeconds}-s clips of ${recording.description} (${dir})` };
 }
 
-export async function audioClipsSource(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string; seed: number }): Promise<BatchSource> {
-  const data = await openClipDataset(options, context);
+/** The pool indices to train on: all clips, or the teacher-balanced subset (cached beside the clips). */
+async function selectClips(options: AudioClipsOptions, data: { dir: string; samples: Int16Array; clipLength: number; count: number }, loadTeacher: TeacherLoader | undefined): Promise<{ indices: Int32Array; note: string }> {
+  const all = { indices: Int32Array.from({ length: data.count }, (_, i) => i), note: '' };
+  if (!options.balance) return all;
+  if (options.count >= data.count) return all;
+  const teacherKey = createHash('sha256').update(JSON.stringify(options.balance.teacher)).digest('hex').slice(0, 12);
+  const cache = join(data.dir, `votes-${teacherKey}.json`);
+  let votes: { label: number[]; confidence: number[] };
+  if (existsSync(cache)) votes = JSON.parse(readFileSync(cache, 'utf8')) as typeof votes;
+  else {
+    if (!loadTeacher) throw new AugpriorError('audio.balance', 'data.balance needs a teacher, and no teacher registry was given to the audio_clips source');
+    const teacher = await loadTeacher(options.balance.teacher as { kind: string } & Record<string, unknown>);
+    try {
+      const v = await teacherVotes(teacher, data.samples, data.clipLength, options.balance.batchSize);
+      votes = { label: Array.from(v.label), confidence: Array.from(v.confidence, (c) => Math.round(c * 1e6) / 1e6) };
+    } finally {
+      teacher.dispose();
+    }
+    writeFileAtomic(cache, JSON.stringify(votes));
+  }
+  const label = Int32Array.from(votes.label);
+  const indices = balancedSelection(label, Float32Array.from(votes.confidence), options.count);
+  const counts = new Map<number, number>();
+  for (const i of indices) counts.set(label[i]!, (counts.get(label[i]!) ?? 0) + 1);
+  const perClass = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([c, n]) => `${c}:${n}`).join(' ');
+  return { indices, note: `, ${indices.length} of ${data.count} kept, teacher-balanced (class:clips ${perClass})` };
+}
+
+export async function audioClipsSource(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string; seed: number }, loadTeacher?: TeacherLoader): Promise<BatchSource> {
+  const pool = await openClipDataset(options, context);
+  const selection = await selectClips(options, pool, loadTeacher);
+  const data = { ...pool, count: selection.indices.length, description: `${pool.description}${selection.note}` };
   const L = data.clipLength;
   let cachedEpoch = -1;
   let order: Int32Array = new Int32Array(0);
@@ -66,7 +103,7 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
         const x = new Float32Array(batchSize * L);
         for (let i = 0; i < batchSize; i++) {
           const position = (step - 1) * batchSize + i;
-          const clip = epochOrder(Math.floor(position / data.count))[position % data.count]!;
+          const clip = selection.indices[epochOrder(Math.floor(position / data.count))[position % data.count]!]!;
           const base = clip * L;
           for (let k = 0; k < L; k++) x[i * L + k] = data.samples[base + k]! / 32768;
         }
