@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseExperiment, readConfigFile, sectionValidators } from '@augprior/core';
+import { evalSets, parseExperiment, readConfigFile, sectionValidators, splitKind } from '@augprior/core';
 import { registerFrontEnds } from './wire.js';
 
 const EXPERIMENTS = resolve(import.meta.dirname, '../../../experiments');
@@ -11,15 +11,26 @@ const files = readdirSync(EXPERIMENTS).flatMap((dir) =>
     .filter((f) => f.endsWith('.json'))
     .map((f) => join(dir, f)),
 );
+// `<name>.eval.json` files are `augprior eval --config` inputs ({model, dataset, ...}), not experiments.
+const evalConfigs = files.filter((f) => f.endsWith('.eval.json'));
+const experiments = files.filter((f) => !f.endsWith('.eval.json'));
 
 describe('experiment configs', () => {
   it('exist for every modality', () => {
-    expect(new Set(files.map((f) => f.split('/')[0]))).toEqual(new Set(['audio', 'core', 'image', 'video']));
+    expect(new Set(experiments.map((f) => f.split('/')[0]))).toEqual(new Set(['audio', 'core', 'image', 'video']));
   });
 
-  it.each(files)('%s validates', (file) => {
+  it.each(experiments)('%s validates', (file) => {
     registerFrontEnds();
     const experiment = parseExperiment(readConfigFile(join(EXPERIMENTS, file)), sectionValidators, file);
     expect(experiment.name).toMatch(/^[A-Za-z0-9]/);
+  });
+
+  it.each(evalConfigs)('%s names a registered dataset with valid arguments', (file) => {
+    registerFrontEnds();
+    const config = readConfigFile(join(EXPERIMENTS, file)) as { model: string; dataset: { kind: string } & Record<string, unknown> };
+    expect(config.model).toMatch(/\S/);
+    const [kind, args] = splitKind(config.dataset);
+    expect(evalSets.get(kind).args.safeParse(args).success).toBe(true);
   });
 });

@@ -38,6 +38,7 @@ export { fetchEntry, verifyFile, hashFile, type FileReport, type FileStatus } fr
 
 export { dataSources, evalSets, teacherKinds, featureExtractors, createFeatureExtractor, sectionValidators, splitKind, type FrontEndRegistries, type OpenContext, type DataSourceKind, type EvalSetKind, type TeacherKind, type FeatureExtractorKind } from './data/registries.js';
 export { syntheticShapesSource, syntheticShapesTestSet, syntheticSingleImageSource, renderMosaic } from './data/synthetic.js';
+export { evalSetSource, EvalSetSourceArgs } from './data/eval-set-source.js';
 
 export { train, NonFiniteLossError, type TrainDeps, type TrainOutcome, type StopReason } from './trainer/train.js';
 export type { Batch, BatchSource, Teacher, LabeledDataset, Metrics, FeaturePlan, FeatureExtractor } from './trainer/types.js';

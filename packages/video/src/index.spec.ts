@@ -6,7 +6,9 @@ describe('video front end registration', () => {
   it('registers into core registries without disturbing the built-ins', () => {
     const before = dataSources.list();
     const added = registerVideo({ dataSources, evalSets, teacherKinds, featureExtractors });
-    expect(dataSources.list()).toEqual([...before, ...added].sort());
+    expect(added).toEqual(['synthetic_actions', 'fake_videos', 'ucf101']);
+    expect(dataSources.list()).toEqual([...before, 'synthetic_actions', 'fake_videos'].sort());
+    expect(evalSets.list()).toContain('ucf101');
     expect(dataSources.list()).toContain('synthetic_single_image');
   });
 });

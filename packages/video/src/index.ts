@@ -2,7 +2,8 @@
  * @augprior/video: the video front end. Its data sources, evaluation sets and teachers join core's
  * registries through `registerVideo`, which only the CLI calls (nothing registers on import).
  */
-import type { FrontEndRegistries } from '@augprior/core';
+import { dataPath, type FrontEndRegistries } from '@augprior/core';
+import { Ucf101Args, ucf101Set } from './ucf101/ucf101-set.js';
 import { SyntheticActionsArgs, syntheticActionsSet, syntheticActionsSource } from './synthetic/actions.js';
 import { FakeVideosArgs, fakeVideosSource } from './train/fake-video-source.js';
 
@@ -10,9 +11,11 @@ export { resolveFfmpeg, type ResolvedFfmpeg, type FfmpegSource } from './ffmpeg/
 export { decodeFrames, strideSampleIndices, type DecodedVideo } from './ffmpeg/decode-frames.js';
 export { encodeMp4 } from './ffmpeg/encode-mp4.js';
 export { readClassIndex, readSplit, type SplitEntry } from './ucf101/splits.js';
+export { ucf101Set, Ucf101Args, type Ucf101Options, type Ucf101Report } from './ucf101/ucf101-set.js';
+export { probeVideo, parseFfmpegReport, aviDeclaredSeconds, type VideoInfo } from './ffmpeg/probe-video.js';
 export { uniformIndices, randomClipIndices, testClipIndices, shortSideSize } from './sampling/clip-sampling.js';
-export { FakeVideoRecipeSchema, makeFakeClip, frameBox, type FakeVideoRecipe, type FakeClipDraw, type RgbImage } from './fake-video/recipe.js';
-export { generateFakeVideos, readFakeVideos, loadSourceImage, clipBytes, FakeVideoManifestSchema, type FakeVideoManifest, type SourceImage } from './fake-video/fake-clips.js';
+export { FakeVideoRecipeSchema, makeFakeClip, frameBox, type FakeVideoRecipe, type FakeClipDraw, type RgbImage, type FakeVideoSource } from './fake-video/recipe.js';
+export { generateFakeVideos, readFakeVideos, loadSourceImage, loadSource, type SourceMedia, clipBytes, FakeVideoManifestSchema, type FakeVideoManifest, type SourceImage } from './fake-video/fake-clips.js';
 export { clipCutmixBox, applyClipCutmix, type ClipBox, type CutmixAxes } from './train/video-cutmix.js';
 
 export { ACTION_CLASSES, renderActionClip, syntheticActionsSet, syntheticActionsSource, SyntheticActionsArgs } from './synthetic/actions.js';
@@ -30,10 +33,18 @@ export function registerVideo(registries: FrontEndRegistries): string[] {
     args: SyntheticActionsArgs,
     open: async (args) => syntheticActionsSet(SyntheticActionsArgs.parse({ split: 'test', ...args })),
   });
+  registries.evalSets.register('ucf101', {
+    description: 'UCF-101 videos of an official split present on disk, 10-clip test protocol (softmax averaged per video), undecodable/truncated videos skipped with a report',
+    args: Ucf101Args,
+    open: async (args, { dataRoot }) => {
+      const options = Ucf101Args.parse(args);
+      return ucf101Set({ ...options, videosDir: dataPath(dataRoot, options.videos, 'the UCF-101 videos'), splitsDir: dataPath(dataRoot, options.splits, 'the UCF-101 split lists') });
+    },
+  });
   registries.dataSources.register('fake_videos', {
     description: 'fake videos of ONE image (interpolated random-resized-crop camera), per-frame jitter, flip, clip CutMix',
     args: FakeVideosArgs,
     open: async (args, context) => fakeVideosSource(FakeVideosArgs.parse(args), context),
   });
-  return ['synthetic_actions', 'fake_videos'];
+  return ['synthetic_actions', 'fake_videos', 'ucf101'];
 }

@@ -84,6 +84,29 @@ describe('waveform augmentations', () => {
     expect(Math.abs(share((d) => d.filter !== null) - 0.3)).toBeLessThan(0.1);
     expect(draws.every((d) => d.speed >= 0.9 && d.speed <= 1.1 && Math.abs(d.shift) <= 1600 && d.gainDb >= -6 && d.gainDb <= 6)).toBe(true);
     expect(draws.every((d) => !d.noise || (d.noise.snrDb >= 5 && d.noise.snrDb <= 30))).toBe(true);
+    expect(draws.every((d) => d.isolate === null)).toBe(true);
+  });
+
+  it('isolation keeps one faded word-length piece in silence and leaves every other draw unchanged', () => {
+    const base = { noise: { p: 0 }, filter: { p: 0 }, shiftMs: 0, gainDb: [0, 0] as [number, number] };
+    const off = ClipRecipeSchema.parse({ augment: base });
+    const on = ClipRecipeSchema.parse({ augment: { ...base, isolate: { p: 1, seconds: [0.3, 0.3], fadeMs: 20 } } });
+    for (let index = 0; index < 20; index++) {
+      const plain = makeClip(recording, off, 2, index, resampler);
+      const isolated = makeClip(recording, on, 2, index, resampler);
+      const { start, speed, semitones, gainDb } = plain.draw;
+      expect(isolated.draw).toMatchObject({ start, speed, semitones, gainDb });
+      const { from, length, to } = isolated.draw.isolate!;
+      expect(length).toBe(Math.round(0.3 * SR));
+      const x = isolated.clip;
+      // Silence outside the piece, the source (faded at the edges only) inside it.
+      expect(rms(x.subarray(0, to))).toBe(0);
+      expect(rms(x.subarray(to + length))).toBe(0);
+      const fade = Math.round(0.02 * SR);
+      for (const k of [fade, length / 2, length - fade - 1]) expect(x[to + k]).toBeCloseTo(plain.clip[from + k]!, 4);
+      expect(Math.abs(x[to]!)).toBeLessThan(Math.abs(plain.clip[from]!) + 1e-6);
+      expect(Math.abs(x[to]!)).toBeLessThan(0.01);
+    }
   });
 });
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Rng } from '@augprior/core';
 import type { LengthResampler } from './length-resampler.js';
-import { addNoiseAtSnr, applyGain, biquad, limitPeak, syntheticNoise, timeShift, timeStretch, WaveformAugmentSchema } from './waveform-augment.js';
+import { addNoiseAtSnr, applyGain, biquad, isolatePiece, limitPeak, rmsOf, syntheticNoise, timeShift, timeStretch, WaveformAugmentSchema } from './waveform-augment.js';
 
 export const ClipRecipeSchema = z.strictObject({
   sampleRate: z.number().int().positive().default(16000),
@@ -28,6 +28,24 @@ export interface ClipDraw {
   gainDb: number;
   noise: { color: 'white' | 'pink'; snrDb: number } | null;
   filter: { type: 'lowpass' | 'highpass' | 'bandpass'; cutoffHz: number } | null;
+  /** The isolated piece: where it came from in the clip, its length and where it was put (samples). */
+  isolate: { from: number; length: number; to: number } | null;
+}
+
+/** Draws the word-length piece from its own stream, so switching it on leaves every other draw as it was. */
+function drawIsolation(x: Float32Array, recipe: ClipRecipe, seed: number, index: number): ClipDraw['isolate'] {
+  const a = recipe.augment.isolate;
+  const rng = Rng.derive(seed, 0x69736f6c, index); // 'isol'
+  if (!rng.bernoulli(a.p)) return null;
+  const n = x.length;
+  const length = Math.min(n, Math.round(rng.range(a.seconds[0], a.seconds[1]) * recipe.sampleRate));
+  const whole = rmsOf(x);
+  let from = 0;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    from = rng.int(n - length + 1);
+    if (rmsOf(x, from, from + length) >= a.minRms * whole) break;
+  }
+  return { from, length, to: rng.int(n - length + 1) };
 }
 
 export function makeClip(recording: Float32Array, recipe: ClipRecipe, seed: number, index: number, resampler: LengthResampler): { clip: Float32Array; draw: ClipDraw } {
@@ -46,6 +64,8 @@ export function makeClip(recording: Float32Array, recipe: ClipRecipe, seed: numb
     const factor = 2 ** (semitones / 12);
     x = resampler.toLength(timeStretch(x, Math.round(n * factor)), n);
   }
+  const isolate = drawIsolation(x, recipe, seed, index);
+  if (isolate) x = isolatePiece(x, isolate.from, isolate.length, isolate.to, Math.round((recipe.augment.isolate.fadeMs * recipe.sampleRate) / 1000));
   const shift = Math.round(rng.range(-a.shiftMs, a.shiftMs) * recipe.sampleRate / 1000);
   if (shift !== 0) x = timeShift(x, shift);
   let filter: ClipDraw['filter'] = null;
@@ -65,5 +85,5 @@ export function makeClip(recording: Float32Array, recipe: ClipRecipe, seed: numb
     noise = { color, snrDb };
   }
   limitPeak(x);
-  return { clip: x, draw: { start, speed, semitones, shift, gainDb, noise, filter } };
+  return { clip: x, draw: { start, speed, semitones, shift, gainDb, noise, filter, isolate } };
 }

@@ -11,6 +11,16 @@ import type { Rng } from '@augprior/core';
 const range = (low: number, high: number) => z.tuple([z.number(), z.number()]).default([low, high]);
 
 export const WaveformAugmentSchema = z.strictObject({
+  /**
+   * Isolate one word-length piece: keep a random `seconds`-long piece of the clip (raised-cosine
+   * fades of `fadeMs`), placed at a random position in silence. Keyword datasets hold one word per
+   * second with silence around it; crops of continuous speech never look like that, and a keyword
+   * teacher files almost all of them under `_unknown_`. `minRms` (relative to the clip's RMS) makes
+   * it re-draw a piece that fell into a pause, up to 8 tries. An extension of the paper (off by default).
+   */
+  isolate: z
+    .strictObject({ p: z.number().min(0).max(1).default(0), seconds: range(0.25, 0.8), fadeMs: z.number().min(0).default(20), minRms: z.number().min(0).default(0.5) })
+    .default({ p: 0, seconds: [0.25, 0.8], fadeMs: 20, minRms: 0.5 }),
   /** Gain in dB, uniform in the range. */
   gainDb: range(-6, 6),
   /** Circular-free time shift: up to this many ms either way, zero-filled. */
@@ -39,12 +49,6 @@ export function timeShift(x: Float32Array, samples: number): Float32Array {
   return out;
 }
 
-function rms(x: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
-  return Math.sqrt(s / Math.max(1, x.length));
-}
-
 /** Unit-variance noise; pink through Paul Kellet's filter (-3 dB/octave within 0.05 dB above 10 Hz). */
 export function syntheticNoise(n: number, color: 'white' | 'pink', rng: Rng): Float32Array {
   const white = rng.fillNormal(new Float32Array(n));
@@ -62,16 +66,16 @@ export function syntheticNoise(n: number, color: 'white' | 'pink', rng: Rng): Fl
     out[i] = b0 + b1 + b2 + b3 + b4 + b5 + b6 + w * 0.5362;
     b6 = w * 0.115926;
   }
-  const scale = 1 / Math.max(rms(out), 1e-12);
+  const scale = 1 / Math.max(rmsOf(out), 1e-12);
   for (let i = 0; i < n; i++) out[i] = out[i]! * scale;
   return out;
 }
 
 /** Adds `noise` scaled so that signal power / noise power = snrDb (a silent signal gets none). */
 export function addNoiseAtSnr(x: Float32Array, noise: Float32Array, snrDb: number): void {
-  const signal = rms(x);
+  const signal = rmsOf(x);
   if (signal === 0) return;
-  const scale = signal / (10 ** (snrDb / 20) * Math.max(rms(noise), 1e-12));
+  const scale = signal / (10 ** (snrDb / 20) * Math.max(rmsOf(noise), 1e-12));
   for (let i = 0; i < x.length; i++) x[i] = x[i]! + noise[i]! * scale;
 }
 
@@ -134,6 +138,28 @@ export function timeStretch(x: Float32Array, length: number, frame = 512, tolera
   const result = new Float32Array(length);
   for (let i = 0; i < length; i++) result[i] = norm[i]! > 1e-3 ? out[i]! / norm[i]! : out[i]!;
   return result;
+}
+
+/**
+ * `x[from, from + length)` with raised-cosine fades of `fade` samples at both ends, written at
+ * `to` into silence of x's length.
+ */
+export function isolatePiece(x: Float32Array, from: number, length: number, to: number, fade: number): Float32Array {
+  const out = new Float32Array(x.length);
+  const n = Math.max(0, Math.min(length, x.length - from, x.length - to));
+  const f = Math.min(fade, Math.floor(n / 2));
+  for (let i = 0; i < n; i++) {
+    const edge = Math.min(i, n - 1 - i);
+    const gain = edge < f ? 0.5 - 0.5 * Math.cos((Math.PI * (edge + 0.5)) / f) : 1;
+    out[to + i] = x[from + i]! * gain;
+  }
+  return out;
+}
+
+export function rmsOf(x: Float32Array, from = 0, to = x.length): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += x[i]! * x[i]!;
+  return Math.sqrt(s / Math.max(1, to - from));
 }
 
 /** Peak-limits to [-1, 1] by scaling (not clipping), so stored int16 clips never wrap. */

@@ -36,7 +36,10 @@ export type AudioClipsOptions = z.infer<typeof AudioClipsArgs>;
 export async function openClipDataset(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string }): Promise<{ dir: string; samples: Int16Array; clipLength: number; count: number; description: string }> {
   const recording = await loadRecording(options.sources, { sampleRate: options.recipe.sampleRate, noiseSeconds: options.noiseSeconds, seed: options.datasetSeed, dataRoot: context.dataRoot, cwd: context.cwd });
   const generated = options.balance?.pool ?? options.count;
-  const key = createHash('sha256').update(JSON.stringify({ source: recording.sha256, recipe: options.recipe, seed: options.datasetSeed, count: generated })).digest('hex').slice(0, 12);
+  // Isolation draws from its own stream, so with it off the clips are those made before it existed: keep their key.
+  const { isolate, ...augment } = options.recipe.augment;
+  const keyedRecipe = isolate.p === 0 ? { ...options.recipe, augment } : options.recipe;
+  const key = createHash('sha256').update(JSON.stringify({ source: recording.sha256, recipe: keyedRecipe, seed: options.datasetSeed, count: generated })).digest('hex').slice(0, 12);
   const name = options.sources[0]!.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(-40);
   const dir = resolve(context.cwd, options.cacheDir, `${name}-${key}`);
   if (!existsSync(join(dir, 'manifest.json'))) {

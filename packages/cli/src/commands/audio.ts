@@ -1,18 +1,23 @@
 /** `augprior audio generate | bench`: the single-recording clip dataset and the feature front ends' speed. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AugpriorError, applyOverrides, createProgress, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
-import { ClipRecipeSchema, encodePcm16Wav, generateClips, loadRecording, measureFeatureRates, readClips } from '@augprior/audio';
+import { AugpriorError, applyOverrides, parseExperiment, selectEngine, sectionValidators, splitKind, teacherKinds, createProgress, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
+import { AudioClipsArgs, ClipRecipeSchema, encodePcm16Wav, openClipDataset, teacherVotes, generateClips, loadRecording, measureFeatureRates, readClips } from '@augprior/audio';
 import { emitResult, note, type CommandIO } from '../io.js';
+import { registerFrontEnds } from '../wire.js';
 import { intFlag, parseFlags, stringFlag, type Flags } from '../options.js';
 
 export const AUDIO_HELP = `augprior audio generate --source <wav[,wav...]|noise:white|noise:pink> --out <dir> [--count 10000] [--seed 0] [--export-wav 16]
 augprior audio bench [--json]
+augprior audio votes --config <experiment.json> [--count 2000] [--set data.recipe.<field>=<value> ...] [--json]
 
 generate: 1-s clips of ONE recording (files joined in order) with the waveform augmentations
   (speed, pitch, shift, gain, noise, filter) into packed int16 shards + manifest.json; recipe
   fields via --config <json> / --set recipe.<field>=<value> (e.g. --set recipe.augment.pitch.p=0).
   --export-wav N also writes the first N clips as .wav files to listen to.
+votes:    how the experiment's teacher labels its source clips: generates --count clips with the
+          experiment's data recipe and prints the teacher's argmax histogram (a source whose clips
+          the teacher files under one class gives the student nothing to learn from).
 bench:    feature frames/s (meyda per frame, the vectorised log-mel, the MLPerf TF MFCC) and
           clip generation clips/s, as JSON.`;
 
@@ -24,6 +29,40 @@ function recipeFrom(flags: Flags, io: CommandIO) {
   return parsed.data;
 }
 
+async function teacherVotesCommand(flags: Flags, dataRoot: ReturnType<typeof resolveDataRoot>, json: boolean, io: CommandIO): Promise<number> {
+  const configPath = stringFlag(flags, 'config');
+  if (!configPath) throw new AugpriorError('cli.bad-arguments', 'audio votes needs --config <experiment.json>');
+  registerFrontEnds();
+  const raw = applyOverrides(readConfigFile(resolve(io.cwd, configPath)), (flags['set'] as string[] | undefined) ?? []);
+  const e = parseExperiment(raw, sectionValidators, configPath);
+  if (e.data.kind !== 'audio_clips') throw new AugpriorError('cli.bad-arguments', `${configPath}: data.kind is "${e.data.kind}"; audio votes reads audio_clips sources`);
+  if (!e.teacher) throw new AugpriorError('cli.bad-arguments', `${configPath} has no teacher section`);
+  note(io, `[augprior] ${(await selectEngine(e.engine)).reason}`);
+  const options = AudioClipsArgs.parse({ ...splitKind(e.data)[1], balance: undefined, count: intFlag(flags, 'count') ?? 2000 });
+  const context = { dataRoot, seed: e.seed, cwd: io.cwd };
+  const clips = await openClipDataset(options, context);
+  const teacher = await teacherKinds.get(e.teacher.kind).load(splitKind(e.teacher)[1], context);
+  try {
+    const votes = await teacherVotes(teacher, clips.samples, clips.clipLength, 128);
+    const labels = (e.teacher as { labels?: string[]; teacher?: { labels?: string[] } }).labels ?? (e.teacher as { teacher?: { labels?: string[] } }).teacher?.labels;
+    const counts = new Array<number>(teacher.numClasses).fill(0);
+    const confidence = new Array<number>(teacher.numClasses).fill(0);
+    votes.label.forEach((c, i) => {
+      counts[c] = counts[c]! + 1;
+      confidence[c] = confidence[c]! + votes.confidence[i]!;
+    });
+    const classes = counts.map((n, c) => ({ class: labels?.[c] ?? String(c), clips: n, share: n / clips.count, meanConfidence: n > 0 ? confidence[c]! / n : 0 }));
+    // Normalised entropy of the vote histogram: 1 = every class equally often, 0 = one class only.
+    const entropy = -classes.reduce((sum, k) => sum + (k.share > 0 ? k.share * Math.log(k.share) : 0), 0) / Math.log(teacher.numClasses);
+    emitResult(io, json, { clips: clips.count, source: clips.description, teacher: teacher.description, voteEntropy: entropy, classes }, () =>
+      [`teacher ${teacher.description} on ${clips.description}:`, ...classes.map((k) => `  ${k.class.padEnd(12)} ${String(k.clips).padStart(6)}  ${(k.share * 100).toFixed(1).padStart(5)}%  mean p ${k.meanConfidence.toFixed(2)}`), `  vote entropy ${entropy.toFixed(3)} (1 = even)`].join('\n'),
+    );
+  } finally {
+    teacher.dispose();
+  }
+  return 0;
+}
+
 export async function audioCommand(argv: string[], io: CommandIO): Promise<number> {
   const { flags, positionals } = parseFlags(argv, { source: { type: 'string' }, out: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, 'export-wav': { type: 'string' } });
   const [action] = positionals;
@@ -33,6 +72,7 @@ export async function audioCommand(argv: string[], io: CommandIO): Promise<numbe
   }
   const json = flags['json'] === true;
   const dataRoot = resolveDataRoot({ flag: stringFlag(flags, 'data-root'), env: io.env });
+  if (action === 'votes') return teacherVotesCommand(flags, dataRoot, json, io);
   const recipe = recipeFrom(flags, io);
 
   if (action === 'generate' || action === 'bench') {

@@ -2,16 +2,18 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AugpriorError, applyOverrides, createProgress, dataPath, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
-import { clipBytes, decodeFrames, encodeMp4, FakeVideoRecipeSchema, generateFakeVideos, loadSourceImage, readFakeVideos, resolveFfmpeg } from '@augprior/video';
+import { clipBytes, decodeFrames, encodeMp4, FakeVideoRecipeSchema, generateFakeVideos, loadSource, readFakeVideos, resolveFfmpeg } from '@augprior/video';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { intFlag, parseFlags, stringFlag, type Flags } from '../options.js';
 
-export const VIDEO_HELP = `augprior video generate --source <image> --out <dir> [--count 2000] [--seed 0] [--export-mp4 8]
+export const VIDEO_HELP = `augprior video generate --source <image | video> --out <dir> [--count 2000] [--seed 0] [--export-mp4 8]
 augprior video bench [--json]
 
 generate: fake videos from ONE image (RECIPE.md section 4: half crop, one jitter per clip, two
   random-resized-crop boxes interpolated over the frames) into packed uint8 shards + manifest.json;
   recipe fields via --config <json> / --set recipe.<field>=<value> (e.g. --set recipe.frames=32).
+  A video as the source (.avi, .mp4, ...) gives clips of that ONE real video instead: a random
+  window of frames (recipe.stride apart), then the same spatial recipe on every frame.
   --export-mp4 N also writes the first N clips as .mp4 files (ffmpeg) to look at.
 bench:    ffmpeg decode frames/s over the real UCF-101 clips in the data root (ucf101/clips).`;
 
@@ -45,8 +47,8 @@ export async function videoCommand(argv: string[], io: CommandIO): Promise<numbe
     const out = stringFlag(flags, 'out');
     if (!source || !out) throw new AugpriorError('cli.bad-arguments', 'video generate needs --source and --out');
     const recipe = recipeFrom(flags, io);
-    const file = source.startsWith('.') || source.startsWith('/') ? resolve(io.cwd, source) : dataPath(dataRoot, source, 'the source image');
-    const image = await loadSourceImage(file);
+    const file = source.startsWith('.') || source.startsWith('/') ? resolve(io.cwd, source) : dataPath(dataRoot, source, 'the source image or video');
+    const image = await loadSource(file);
     const count = intFlag(flags, 'count') ?? 2000;
     const progress = createProgress({ label: 'fake videos', unit: 'clip', mode: (stringFlag(flags, 'progress') ?? 'auto') as ProgressMode, stream: io.stderr });
     const manifest = await generateFakeVideos({ source: image, recipe, count, seed: intFlag(flags, 'seed') ?? 0, out: resolve(io.cwd, out), progress });

@@ -17,6 +17,7 @@ import {
   type SyntheticShapesOptions,
   type SyntheticSingleImageOptions,
 } from './synthetic.js';
+import { evalSetSource, EvalSetSourceArgs } from './eval-set-source.js';
 
 export interface OpenContext {
   dataRoot: DataRoot;
@@ -100,6 +101,18 @@ export const teacherKinds = Registry.from<TeacherKind>('teacher kind', [
     },
   ],
 ]);
+
+// Registered here because it needs `evalSets`, which is declared after `dataSources`.
+dataSources.register('eval_set', {
+  description: 'any eval set served as (labelled) training data: in-domain reference runs and pipeline checks',
+  args: EvalSetSourceArgs,
+  open: async (args, context) => {
+    const { set, maxSamples } = EvalSetSourceArgs.parse(args);
+    const [kind, setArgs] = splitKind(set);
+    const entry = evalSets.get(kind);
+    return evalSetSource(await entry.open(entry.args.parse(setArgs) as Record<string, unknown>, context), { maxSamples }, context.seed);
+  },
+});
 
 /** The validators `parseExperiment` checks the kind-selected sections with. */
 export const sectionValidators = { data: dataSources, eval: evalSets, teacher: teacherKinds, features: featureExtractors };

@@ -25,6 +25,8 @@ export interface LossEntry {
 const klArgs = z.strictObject({
   temperature: z.number().positive().default(8),
   scaleByTemperatureSquared: z.boolean().default(false),
+  /** 0 = batch mean (the paper); up to 1 = per-sample weights evening out the teacher's predicted classes. */
+  classBalancePower: z.number().min(0).max(1).default(0),
 });
 
 const ceArgs = z.strictObject({

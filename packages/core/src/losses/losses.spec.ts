@@ -22,6 +22,21 @@ describe('klDistillation', () => {
     const two = klDistillation(tf.tensor2d([[0, 0], [1, 1]]), tf.tensor2d([[0, 4], [1, 1]]), { temperature: 1, scaleByTemperatureSquared: false }).dataSync()[0]!;
     expect(two).toBeCloseTo(one / 2, 6);
   });
+  it('class-balance weights count each teacher class in the batch equally at power 1, half-way at 0.5', () => {
+    const student = [[0, 0], [0, 1], [2, 0]];
+    const teacher = [[3, 0], [1, 0], [0, 2]]; // argmax 0, 0, 1
+    const options = { temperature: 1, scaleByTemperatureSquared: false };
+    const each = student.map((s, i) => klDistillation(tf.tensor2d([s]), tf.tensor2d([teacher[i]!]), options).dataSync()[0]!);
+    const weighted = (w: number[]) => (each[0]! * w[0]! + each[1]! * w[1]! + each[2]! * w[2]!) / 3;
+    // power 1: weights 1/2, 1/2, 1 normalised to mean 1 -> 0.75, 0.75, 1.5
+    const balanced = klDistillation(tf.tensor2d(student), tf.tensor2d(teacher), { ...options, classBalancePower: 1 }).dataSync()[0]!;
+    expect(balanced).toBeCloseTo(weighted([0.75, 0.75, 1.5]), 6);
+    const r = Math.SQRT1_2;
+    const half = klDistillation(tf.tensor2d(student), tf.tensor2d(teacher), { ...options, classBalancePower: 0.5 }).dataSync()[0]!;
+    const m = (2 * r + 1) / 3;
+    expect(half).toBeCloseTo(weighted([r / m, r / m, 1 / m]), 6);
+    expect(klDistillation(tf.tensor2d(student), tf.tensor2d(teacher), { ...options, classBalancePower: 0 }).dataSync()[0]).toBeCloseTo(weighted([1, 1, 1]), 6);
+  });
 });
 
 describe('crossEntropy', () => {

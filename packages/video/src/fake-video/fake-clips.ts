@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
 import { AugpriorError, formatZodIssues, readShards, writeFileAtomic, writeShard, type ProgressReporter } from '@augprior/core';
-import { FakeVideoRecipeSchema, makeFakeClip, type FakeVideoRecipe, type RgbImage } from './recipe.js';
+import { decodeFrames } from '../ffmpeg/decode-frames.js';
+import { probeVideo } from '../ffmpeg/probe-video.js';
+import { FakeVideoRecipeSchema, makeFakeClip, type FakeVideoRecipe, type FakeVideoSource, type RgbImage } from './recipe.js';
 
 export const FAKE_VIDEO_FORMAT = 'augprior-fake-videos/1';
 const SHARD_CLIPS = 256;
@@ -19,7 +21,7 @@ export const FakeVideoManifestSchema = z.strictObject({
   recipe: FakeVideoRecipeSchema,
   seed: z.number().int().min(0),
   count: z.number().int().positive(),
-  source: z.strictObject({ description: z.string(), sha256: z.string(), width: z.number().int(), height: z.number().int() }),
+  source: z.strictObject({ description: z.string(), sha256: z.string(), width: z.number().int(), height: z.number().int(), frames: z.number().int().positive().optional() }),
   shards: z.array(z.strictObject({ file: z.string(), count: z.number().int().positive(), sha256: z.string() })),
   seconds: z.number().optional(),
 });
@@ -42,11 +44,24 @@ export async function loadSourceImage(file: string): Promise<SourceImage> {
   }
 }
 
+export type SourceMedia = FakeVideoSource & { description: string; sha256: string };
+
+const VIDEO_EXTENSIONS = /\.(avi|mp4|mkv|mov|webm|mpg|mpeg|m4v)$/i;
+
+/** The one source: a video file (every frame at its own size, through ffmpeg) or an image. */
+export async function loadSource(file: string): Promise<SourceMedia> {
+  if (!VIDEO_EXTENSIONS.test(file)) return loadSourceImage(file);
+  const info = await probeVideo(file);
+  if (info.truncated) throw new AugpriorError('data.truncated-video', `source video ${file} decodes to ${info.decodedSeconds.toFixed(2)} s of the ${info.declaredSeconds.toFixed(2)} s its header declares (truncated)`, 'use a complete video');
+  const video = await decodeFrames(file, { width: info.width, height: info.height, pixelFormat: 'rgb24' });
+  return { frames: video.frames, width: info.width, height: info.height, description: `${file} (${video.frames.length} frames, ${info.width}x${info.height})`, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
+}
+
 export function clipBytes(recipe: FakeVideoRecipe): number {
   return recipe.frames * recipe.size * recipe.size * 3;
 }
 
-export async function generateFakeVideos(options: { source: SourceImage; recipe: FakeVideoRecipe; count: number; seed: number; out: string; progress?: ProgressReporter }): Promise<FakeVideoManifest> {
+export async function generateFakeVideos(options: { source: SourceMedia; recipe: FakeVideoRecipe; count: number; seed: number; out: string; progress?: ProgressReporter }): Promise<FakeVideoManifest> {
   const { source, recipe, count, seed, out } = options;
   const bytes = clipBytes(recipe);
   const started = performance.now();
@@ -63,7 +78,7 @@ export async function generateFakeVideos(options: { source: SourceImage; recipe:
     recipe,
     seed,
     count,
-    source: { description: source.description, sha256: source.sha256, width: source.width, height: source.height },
+    source: { description: source.description, sha256: source.sha256, width: source.width, height: source.height, ...('frames' in source ? { frames: source.frames.length } : {}) },
     shards,
     seconds: Math.round((performance.now() - started) / 10) / 100,
   };

@@ -64,3 +64,38 @@ describe('fake videos from one image', () => {
     expect(() => readFakeVideos(out)).toThrow(/truncated/);
   });
 });
+
+describe('clips of one real video', () => {
+  /** Frame k is a flat grey of level 6k, so a clip's frames tell which source frames it used. */
+  const video = { frames: Array.from({ length: 40 }, (_, k) => new Uint8Array(64 * 48 * 3).fill(6 * k)), width: 64, height: 48 };
+
+  it('takes a random temporal window at the recipe stride, with the spatial recipe on every frame', () => {
+    const recipe = FakeVideoRecipeSchema.parse({ frames: 6, size: 8, stride: 3, jitter: { p: 0 } });
+    const starts = new Set<number>();
+    for (let index = 0; index < 30; index++) {
+      const out = new Uint8Array(6 * 192);
+      const draw = makeFakeClip(video, recipe, 5, index, out);
+      expect(draw.start).toBeGreaterThanOrEqual(0);
+      expect(draw.start! + 5 * 3).toBeLessThanOrEqual(39);
+      starts.add(draw.start!);
+      for (let t = 0; t < 6; t++) expect(out[t * 192 + 100]).toBe(6 * (draw.start! + 3 * t));
+    }
+    expect(starts.size).toBeGreaterThan(10);
+    const again = new Uint8Array(6 * 192);
+    const first = new Uint8Array(6 * 192);
+    makeFakeClip(video, recipe, 5, 0, first);
+    makeFakeClip(video, recipe, 5, 0, again);
+    expect(Buffer.from(first).equals(Buffer.from(again))).toBe(true);
+  });
+
+  it('leaves image clips exactly as they were (the window is drawn last)', () => {
+    const recipe = FakeVideoRecipeSchema.parse({ frames: 4, size: 8 });
+    const still = { frames: Array.from({ length: 10 }, () => source(64, 48).data), width: 64, height: 48 };
+    const fromImage = new Uint8Array(4 * 192);
+    const fromVideo = new Uint8Array(4 * 192);
+    const a = makeFakeClip(source(64, 48), recipe, 1, 2, fromImage);
+    const b = makeFakeClip(still, recipe, 1, 2, fromVideo);
+    expect(b).toMatchObject({ crop: a.crop, from: a.from, to: a.to });
+    expect(Buffer.from(fromImage).equals(Buffer.from(fromVideo))).toBe(true);
+  });
+});

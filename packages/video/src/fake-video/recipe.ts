@@ -1,5 +1,6 @@
 /**
- * Fake videos from ONE image (RECIPE.md section 4): per clip, a random crop of half the image's
+ * Fake videos from ONE image (RECIPE.md section 4), or clips of ONE real video (the issue's
+ * one-clip source: a random temporal window, then the same spatial recipe on every frame): per clip, a random crop of half the image's
  * shorter side, one colour jitter for the whole clip (p 0.5), and two RandomResizedCrop boxes in
  * that crop (scale 1/500..1) linearly interpolated over the frames, each frame resized to `size`
  * with PIL's antialiased filters. The camera thus zooms and pans smoothly across the image.
@@ -16,6 +17,8 @@ export const FakeVideoRecipeSchema = z.strictObject({
   scale: z.tuple([z.number().positive(), z.number().positive()]).default([1 / 500, 1]),
   ratio: z.tuple([z.number().positive(), z.number().positive()]).default([3 / 4, 4 / 3]),
   interpolation: z.enum(['bilinear', 'bicubic']).default('bilinear'),
+  /** Video sources only: source frames between consecutive clip frames (a window of (frames - 1) * stride + 1). */
+  stride: z.number().int().positive().default(2),
   jitter: z
     .strictObject({ p: z.number().min(0).max(1).default(0.5), brightness: z.number().min(0).default(0.4), contrast: z.number().min(0).default(0.4), saturation: z.number().min(0).default(0.4), hue: z.number().min(0).max(0.5).default(0.1) })
     .default({ p: 0.5, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }),
@@ -28,7 +31,12 @@ export interface RgbImage {
   height: number;
 }
 
+/** One image, or the frames of one video (all the same size). */
+export type FakeVideoSource = RgbImage | { frames: Uint8Array[]; width: number; height: number };
+
 export interface FakeClipDraw {
+  /** Video sources: the source frame of clip frame 0. */
+  start?: number;
   crop: CropBox;
   from: CropBox;
   to: CropBox;
@@ -47,7 +55,7 @@ export function frameBox(draw: FakeClipDraw, t: number, frames: number): CropBox
 }
 
 /** Writes clip `index` as uint8 [frames, size, size, 3] into `out`. */
-export function makeFakeClip(source: RgbImage, recipe: FakeVideoRecipe, seed: number, index: number, out: Uint8Array): FakeClipDraw {
+export function makeFakeClip(source: FakeVideoSource, recipe: FakeVideoRecipe, seed: number, index: number, out: Uint8Array): FakeClipDraw {
   const rng = Rng.derive(seed, 0x66616b65, index); // 'fake'
   const side = Math.max(1, Math.floor(recipe.initialCrop * Math.min(source.width, source.height)));
   const crop = { x: rng.int(source.width - side + 1), y: rng.int(source.height - side + 1), w: side, h: side };
@@ -55,13 +63,18 @@ export function makeFakeClip(source: RgbImage, recipe: FakeVideoRecipe, seed: nu
   const to = randomResizedBox(rng, side, side, recipe.scale, recipe.ratio);
   const jittered = rng.bernoulli(recipe.jitter.p);
   const jitterSeed = rng.int(2 ** 31);
-  const draw = { crop, from, to, jittered };
+  // Drawn last so image clips stay what they were before video sources existed.
+  const video = 'frames' in source ? source.frames : undefined;
+  const span = (recipe.frames - 1) * recipe.stride + 1;
+  const start = video ? rng.int(Math.max(1, video.length - span + 1)) : undefined;
+  const draw: FakeClipDraw = { crop, from, to, jittered, ...(start !== undefined ? { start } : {}) };
   const S = recipe.size;
   const frameBytes = S * S * 3;
   const scratch = new Uint8Array(source.height * S * 3);
   for (let t = 0; t < recipe.frames; t++) {
     const frame = out.subarray(t * frameBytes, (t + 1) * frameBytes);
-    resizeRegion(source.data, source.width, source.height, frameBox(draw, t, recipe.frames), frame, S, S, recipe.interpolation, scratch);
+    const pixels = video ? video[Math.min(video.length - 1, start! + t * recipe.stride)]! : (source as RgbImage).data;
+    resizeRegion(pixels, source.width, source.height, frameBox(draw, t, recipe.frames), frame, S, S, recipe.interpolation, scratch);
     // One jitter per clip: every frame replays the same draws.
     if (jittered) colorJitter(frame, recipe.jitter, Rng.derive(jitterSeed));
   }

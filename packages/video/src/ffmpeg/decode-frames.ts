@@ -16,7 +16,20 @@ export interface DecodedVideo {
   frames: Uint8Array[];
 }
 
-export async function decodeFrames(file: string, options: { width: number; height: number; pixelFormat: 'rgb24' | 'bgr24' }): Promise<DecodedVideo> {
+/**
+ * `stretch` scales straight to width x height (the Keras LRCN reference's cv2.resize); `short-side-crop`
+ * scales the short side to cover the target (aspect kept) and centre-crops, as torchvision video
+ * evaluation does.
+ */
+export type FrameFit = 'stretch' | 'short-side-crop';
+
+function scaleFilter(width: number, height: number, fit: FrameFit): string {
+  if (fit === 'stretch') return `scale=${width}:${height}:flags=bilinear`;
+  // Scale so both sides cover the target, then crop the centre.
+  return `scale='max(${width},ceil(iw*${height}/ih))':'max(${height},ceil(ih*${width}/iw))':flags=bilinear,crop=${width}:${height}`;
+}
+
+export async function decodeFrames(file: string, options: { width: number; height: number; pixelFormat: 'rgb24' | 'bgr24'; fit?: FrameFit }): Promise<DecodedVideo> {
   if (!existsSync(file)) throw new AugpriorError('data.missing', `video not found: ${file}`);
   const binary = await resolveFfmpeg();
   const frameBytes = options.width * options.height * 3;
@@ -28,7 +41,7 @@ export async function decodeFrames(file: string, options: { width: number; heigh
     ffmpeg(file)
       .setFfmpegPath(binary.path)
       .noAudio()
-      .videoFilters(`scale=${options.width}:${options.height}:flags=bilinear`)
+      .videoFilters(scaleFilter(options.width, options.height, options.fit ?? 'stretch'))
       .outputOptions(['-f', 'rawvideo', '-pix_fmt', options.pixelFormat, '-vsync', 'passthrough'])
       .on('stderr', (line: string) => (stderr += `${line}\n`))
       .on('error', (error: Error) => reject(new AugpriorError('data.corrupt-video', `cannot decode video ${file}: ${lastLines(stderr) || error.message}`, 'the file is truncated or not a video; remove or replace it')))

@@ -11,13 +11,13 @@ import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { colorJitter, createProgress, dataPath, Rng, tf, type BatchSource, type DataRoot } from '@augprior/core';
-import { generateFakeVideos, loadSourceImage, readFakeVideos } from '../fake-video/fake-clips.js';
+import { generateFakeVideos, loadSource, readFakeVideos } from '../fake-video/fake-clips.js';
 import { FakeVideoRecipeSchema } from '../fake-video/recipe.js';
 import { uniformIndices } from '../sampling/clip-sampling.js';
 import { applyClipCutmix, clipCutmixBox } from './video-cutmix.js';
 
 export const FakeVideosArgs = z.strictObject({
-  /** The one source image, under the data root (or ./path). */
+  /** The one source, under the data root (or ./path): an image (fake videos) or a video file (clips of one real video). */
   source: z.string().min(1),
   count: z.number().int().positive().default(2000),
   datasetSeed: z.number().int().min(0).default(0),
@@ -38,8 +38,8 @@ export const FakeVideosArgs = z.strictObject({
 export type FakeVideosOptions = z.infer<typeof FakeVideosArgs>;
 
 export async function fakeVideosSource(options: FakeVideosOptions, context: { dataRoot: DataRoot; cwd: string; seed: number }): Promise<BatchSource> {
-  const file = options.source.startsWith('.') || options.source.startsWith('/') ? resolve(context.cwd, options.source) : dataPath(context.dataRoot, options.source, 'the source image');
-  const image = await loadSourceImage(file);
+  const file = options.source.startsWith('.') || options.source.startsWith('/') ? resolve(context.cwd, options.source) : dataPath(context.dataRoot, options.source, 'the source image or video');
+  const image = await loadSource(file);
   const key = createHash('sha256').update(JSON.stringify({ source: image.sha256, recipe: options.recipe, seed: options.datasetSeed, count: options.count })).digest('hex').slice(0, 12);
   const dir = resolve(context.cwd, options.cacheDir, `${options.source.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}-${key}`);
   if (!existsSync(join(dir, 'manifest.json'))) {
@@ -58,7 +58,7 @@ export async function fakeVideosSource(options: FakeVideosOptions, context: { da
   const take = uniformIndices(0, stored, T, stored);
   const a = options.augment;
   return {
-    description: `${manifest.count} fake ${stored}-frame ${S}px videos of ${image.description} (${dir})`,
+    description: `${manifest.count} ${'frames' in image ? '' : 'fake '}${stored}-frame ${S}px clips of ${image.description} (${dir})`,
     labeled: false,
     inputShape: [T, S, S, 3],
     async *batches(fromStep, batchSize) {
