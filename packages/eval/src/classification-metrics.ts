@@ -1,13 +1,25 @@
 /**
- * Streaming classification metrics: batches of logits are folded into counts, so a test set of
- * any size is evaluated in constant memory. Accuracies are FRACTIONS in [0, 1].
+ * Streaming classification metrics: batches of logits are folded into counts (and two ints per
+ * sample for the bootstrap), so the logits of a test set are never held together. Accuracies are
+ * FRACTIONS in [0, 1].
  *
  * Top-k uses the rank of the true class's logit: the number of classes scoring strictly higher.
  * A tie therefore counts in the true class's favour (torch.topk would break it by index order).
  */
+import { bootstrapIntervals, type BootstrapOptions, type Interval } from './bootstrap.js';
+import { CalibrationAccumulator } from './calibration.js';
+import { balancedAccuracyOf, macroF1Of, perClassF1 } from './confusion-metrics.js';
+
 export interface ClassificationReport {
   count: number;
   top1: number;
+  /** Mean recall over the classes that have samples. */
+  balancedAccuracy: number;
+  /** Mean F1 over the classes that have samples (a never-predicted class scores 0). */
+  macroF1: number;
+  perClassF1: number[];
+  /** Expected calibration error of the top-1 softmax confidence, 15 bins. */
+  ece: number;
   /** Present when there are at least 5 classes. */
   top5?: number;
   /** Accuracy per true class; NaN for a class with no samples. */
@@ -20,6 +32,9 @@ export class ClassificationAccumulator {
   private count = 0;
   private readonly correctAtK: number[];
   private readonly confusion: number[][];
+  private readonly calibration = new CalibrationAccumulator(15);
+  private labels = new Int32Array(1024);
+  private predictions = new Int32Array(1024);
 
   constructor(
     readonly numClasses: number,
@@ -51,8 +66,32 @@ export class ClassificationAccumulator {
         if (higher < k) this.correctAtK[j]! += 1;
       });
       this.confusion[label]![argmax]! += 1;
+      // Softmax probability of the argmax: 1 / sum_c exp(l_c - l_max).
+      let partition = 0;
+      for (let c = 0; c < this.numClasses; c++) partition += Math.exp(logits[row + c]! - logits[row + argmax]!);
+      this.calibration.add(1 / partition, argmax === label);
+      this.record(label, argmax);
       this.count++;
     }
+  }
+
+  private record(label: number, predicted: number): void {
+    if (this.count === this.labels.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.labels = grow(this.labels);
+      this.predictions = grow(this.predictions);
+    }
+    this.labels[this.count] = label;
+    this.predictions[this.count] = predicted;
+  }
+
+  /** Percentile-bootstrap intervals of top-1, balanced accuracy and macro-F1. */
+  intervals(options: BootstrapOptions = {}): Record<string, Interval> {
+    return bootstrapIntervals(this.labels.subarray(0, this.count), this.predictions.subarray(0, this.count), this.numClasses, undefined, options);
   }
 
   report(): ClassificationReport {
@@ -68,6 +107,10 @@ export class ClassificationAccumulator {
     return {
       count: this.count,
       top1: at(1) ?? NaN,
+      balancedAccuracy: balancedAccuracyOf(this.confusion),
+      macroF1: macroF1Of(this.confusion),
+      perClassF1: perClassF1(this.confusion),
+      ece: this.calibration.report().ece,
       ...(top5 !== undefined ? { top5 } : {}),
       perClassAccuracy,
       confusion: this.confusion.map((row) => [...row]),

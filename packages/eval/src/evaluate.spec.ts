@@ -38,10 +38,21 @@ describe('evaluateClassifier', () => {
 });
 
 describe('scalarMetrics', () => {
-  it('adds the class-balanced accuracy over the classes that have samples', () => {
-    const result = { count: 4, top1: 0.75, perClassAccuracy: [1, 0.5, Number.NaN], confusion: [], seconds: 1, samplesPerSecond: 4 };
-    expect(scalarMetrics(result)).toEqual({ top1: 0.75, count: 4, samplesPerSecond: 4, balancedAccuracy: 0.75 });
-    expect(scalarMetrics({ ...result, perClassAccuracy: [1, 0, 0.5] })['balancedAccuracy']).toBeCloseTo(0.5);
+  it('flattens the figures and their intervals for metrics.jsonl, leaving out undefined ones', () => {
+    const result = {
+      count: 4,
+      top1: 0.75,
+      balancedAccuracy: 0.75,
+      macroF1: Number.NaN,
+      perClassF1: [],
+      ece: 0.1,
+      perClassAccuracy: [1, 0.5, Number.NaN],
+      confusion: [],
+      intervals: { top1: { low: 0.5, high: 1 }, macroF1: { low: Number.NaN, high: Number.NaN } },
+      seconds: 1,
+      samplesPerSecond: 4,
+    };
+    expect(scalarMetrics(result)).toEqual({ top1: 0.75, count: 4, samplesPerSecond: 4, balancedAccuracy: 0.75, ece: 0.1, top1Low: 0.5, top1High: 1 });
   });
 });
 

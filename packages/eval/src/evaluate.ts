@@ -1,5 +1,6 @@
 /** Runs a model over a labelled dataset batch by batch and folds the logits into metrics. */
 import { tf, type LabeledDataset, type Teacher, type Tensor } from '@augprior/core';
+import type { BootstrapOptions, Interval } from './bootstrap.js';
 import { AgreementAccumulator, ClassificationAccumulator, type ClassificationReport } from './classification-metrics.js';
 
 export type Predict = (x: Tensor) => Tensor;
@@ -45,9 +46,13 @@ export interface EvaluateOptions {
   /** When given, also reports student/teacher agreement on the same images. */
   teacher?: AnyPredict;
   onBatch?: (done: number, total: number) => void;
+  /** Bootstrap settings for the 95% intervals (1,000 resamples, seed 0 by default); false skips them. */
+  bootstrap?: BootstrapOptions | false;
 }
 
 export interface EvaluationResult extends ClassificationReport {
+  /** Percentile-bootstrap intervals (top1, balancedAccuracy, macroF1). */
+  intervals?: Record<string, Interval>;
   agreement?: number;
   meanKl?: number;
   seconds: number;
@@ -83,6 +88,7 @@ export async function evaluateClassifier(predict: AnyPredict, dataset: LabeledDa
   const seconds = (performance.now() - started) / 1000;
   return {
     ...metrics.report(),
+    ...(options.bootstrap === false ? {} : { intervals: metrics.intervals(options.bootstrap ?? {}) }),
     ...(agreement ? (({ agreement: a, meanKl }) => ({ agreement: a, meanKl }))(agreement.report()) : {}),
     seconds,
     samplesPerSecond: done / Math.max(seconds, 1e-9),
@@ -94,8 +100,14 @@ export function scalarMetrics(result: EvaluationResult): Record<string, number> 
   const out: Record<string, number> = { top1: result.top1, count: result.count, samplesPerSecond: Math.round(result.samplesPerSecond * 10) / 10 };
   // Test sets with skewed classes (Speech Commands' _unknown_ is 2/3 of the v0.01 sample) need the
   // class-balanced figure beside top-1: the mean accuracy over the classes that have samples.
-  const present = result.perClassAccuracy.filter((a) => !Number.isNaN(a));
-  if (present.length > 0) out['balancedAccuracy'] = present.reduce((a, b) => a + b, 0) / present.length;
+  if (!Number.isNaN(result.balancedAccuracy)) out['balancedAccuracy'] = result.balancedAccuracy;
+  if (!Number.isNaN(result.macroF1)) out['macroF1'] = result.macroF1;
+  if (!Number.isNaN(result.ece)) out['ece'] = result.ece;
+  for (const [name, interval] of Object.entries(result.intervals ?? {})) {
+    if (Number.isNaN(interval.low)) continue;
+    out[`${name}Low`] = interval.low;
+    out[`${name}High`] = interval.high;
+  }
   if (result.top5 !== undefined) out['top5'] = result.top5;
   if (result.agreement !== undefined) out['agreement'] = result.agreement;
   if (result.meanKl !== undefined) out['meanKl'] = result.meanKl;

@@ -91,6 +91,9 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
       top1: result.top1,
       ...(result.top5 !== undefined ? { top5: result.top5 } : {}),
       ...(scalarMetrics(result)['balancedAccuracy'] !== undefined ? { balancedAccuracy: scalarMetrics(result)['balancedAccuracy'] } : {}),
+      macroF1: result.macroF1,
+      ece: result.ece,
+      intervals: result.intervals,
       count: result.count,
       perClassAccuracy: result.perClassAccuracy,
       confusion: result.confusion,
@@ -98,7 +101,7 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
     };
     emitResult(io, flags['json'] === true, { ...out, ...(evalSet.classNames ? { classNames: evalSet.classNames } : {}) }, () =>
       [
-        `${loaded.describe.arch} on ${evalSet.description}: top1 ${(result.top1 * 100).toFixed(2)}%${result.top5 !== undefined ? `, top5 ${(result.top5 * 100).toFixed(2)}%` : ''}${out.balancedAccuracy !== undefined ? `, class-balanced ${(out.balancedAccuracy * 100).toFixed(2)}%` : ''} (${result.count} samples)`,
+        `${loaded.describe.arch} on ${evalSet.description}: top1 ${withInterval(result.top1, result.intervals?.['top1'])}${result.top5 !== undefined ? `, top5 ${(result.top5 * 100).toFixed(2)}%` : ''}${out.balancedAccuracy !== undefined ? `, class-balanced ${withInterval(out.balancedAccuracy, result.intervals?.['balancedAccuracy'])}` : ''}, macro-F1 ${withInterval(result.macroF1, result.intervals?.['macroF1'])}, ECE ${result.ece.toFixed(3)} (${result.count} samples; [95% bootstrap intervals])`,
         ...(evalSet.numClasses <= 40 ? ['', ...classReport(result.perClassAccuracy, result.confusion, evalSet.classNames)] : []),
       ].join('\n'),
     );
@@ -106,6 +109,11 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
   } finally {
     loaded.dispose();
   }
+}
+
+function withInterval(value: number, interval: { low: number; high: number } | undefined): string {
+  const pct = (v: number) => (v * 100).toFixed(2);
+  return interval && !Number.isNaN(interval.low) ? `${pct(value)}% [${pct(interval.low)}, ${pct(interval.high)}]` : `${pct(value)}%`;
 }
 
 interface EvaluableModel {
