@@ -12,7 +12,8 @@ console.log('|---|---|---|---|---|---|---|---|---|');
 for (const dir of dirs) {
   const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
   const result = existsSync(join(dir, 'result.json')) ? JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) : {};
-  const teacher = result.teacher?.eval?.top1;
+  // result.json before and after the augprior-result/1 schema.
+  const teacher = result.teacher?.eval?.metrics?.top1?.value ?? result.teacher?.eval?.top1;
   for (const m of metrics.filter((r) => r.type === 'eval')) {
     console.log(`| ${dir.split('/').pop()} | ${(m.elapsedSeconds / 60).toFixed(1)} | ${m.step} | ${m.samplesSeen} | ${pct(m.top1)} | ${pct(m.top5)} | ${pct(m.agreement)} | ${pct(teacher)} | ${result.engine?.name ?? '-'} |`);
   }

@@ -39,6 +39,7 @@ const under = (path: string, dataRoot: DataRoot, cwd: string, what: string) => (
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerAudio(registries: FrontEndRegistries): string[] {
   registries.evalSets.register('kws-mfcc-int8', {
+    modality: 'audio',
     description: 'MLPerf Tiny KWS test features (EEMBC int8 49x10 MFCC .bin files), dequantised',
     args: KwsMfccArgs,
     open: async (args, { dataRoot, cwd }) => {
@@ -47,6 +48,7 @@ export function registerAudio(registries: FrontEndRegistries): string[] {
     },
   });
   registries.evalSets.register('speech-commands', {
+    modality: 'audio',
     description: 'Speech Commands v0.01/v0.02 folder: official splits, 12-class (MLPerf or TF order) or every-word protocol, 1-s waveforms',
     args: SpeechCommandsArgs,
     open: async (args, { dataRoot, cwd }) => {
@@ -57,6 +59,7 @@ export function registerAudio(registries: FrontEndRegistries): string[] {
     },
   });
   registries.dataSources.register('audio_clips', {
+    modality: 'audio',
     description: 'random 1-s clips of ONE recording with waveform augmentations (packed int16 shards) + SpecAugment/mix plans',
     args: AudioClipsArgs,
     open: async (args, context) =>

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors, listCheckpoints } from '@augprior/core';
+import { readRunResult } from '@augprior/eval';
 import { readFileSync } from 'node:fs';
 import { exitOf, runCli, spawnCli } from './test-utils.js';
 
@@ -17,17 +18,21 @@ describe('augprior train --json: the tiny supervised + distillation job on gener
     const teacher = await runCli(['train', '--config', experiment('tiny-supervised.json'), '--max-steps', '120', '--progress', 'off', '--json'], { cwd });
     expect(teacher.code, teacher.stderr).toBe(0);
     const t = teacher.json();
-    expect(t).toMatchObject({ name: 'tiny-supervised', status: 'completed', mode: 'supervised', steps: 120, samplesSeen: 120 * 32 });
-    expect((t['eval'] as { top1: number }).top1).toBeGreaterThan(0.8);
-    expect(existsSync(join(cwd, 'runs/tiny-supervised/result.json'))).toBe(true);
+    expect(t).toMatchObject({ format: 'augprior-result/1', kind: 'train', name: 'tiny-supervised', modality: 'image', mode: 'supervised', steps: 120, samplesSeen: 120 * 32, extra: { status: 'completed' } });
+    const top1 = (r: Record<string, unknown>) => (r['eval'] as { metrics: Record<string, { value: number; low: number; high: number }> }).metrics['top1']!;
+    expect(top1(t).value).toBeGreaterThan(0.8);
+    expect(top1(t).low).toBeLessThanOrEqual(top1(t).value);
+    expect(top1(t).high).toBeGreaterThanOrEqual(top1(t).value);
+    expect(readRunResult(join(cwd, 'runs/tiny-supervised/result.json'))).toEqual(t);
 
     const student = await runCli(['train', '--config', experiment('tiny-distill.json'), '--max-steps', '200', '--progress', 'off', '--json'], { cwd });
     expect(student.code, student.stderr).toBe(0);
     const s = student.json();
     expect(s).toMatchObject({ name: 'tiny-distill', mode: 'distill', steps: 200 });
-    expect((s['teacher'] as { eval: { top1: number } }).eval.top1).toBeGreaterThan(0.8);
+    expect((s['teacher'] as { eval: Record<string, unknown> }).eval).toMatchObject({ count: 500 });
+    expect(top1(s['teacher'] as Record<string, unknown>).value).toBeGreaterThan(0.8);
     // 10 classes: chance is 0.1. The student never saw a labelled image, only crops of one mosaic.
-    expect((s['eval'] as { top1: number }).top1).toBeGreaterThan(0.3);
+    expect(top1(s).value).toBeGreaterThan(0.3);
     expect(student.stderr).toMatch(/\[augprior\] engine \w+ via /);
     const metrics = readFileSync(join(cwd, 'runs/tiny-distill/metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
     expect(metrics.filter((m) => m['type'] as unknown === 'train')[0]).toMatchObject({ step: 10, lr: 0.001 });
@@ -35,7 +40,7 @@ describe('augprior train --json: the tiny supervised + distillation job on gener
 
     const evaluated = await runCli(['eval', '--model', 'runs/tiny-distill', '--json'], { cwd });
     expect(evaluated.code, evaluated.stderr).toBe(0);
-    expect(evaluated.json()).toMatchObject({ accuracyUnit: 'fraction', top1: (s['eval'] as { top1: number }).top1, count: 500 });
+    expect(evaluated.json()).toMatchObject({ accuracyUnit: 'fraction', top1: top1(s).value, count: 500 });
   }, 300_000);
 });
 

@@ -4,3 +4,4 @@ export { averageViews, evaluateClassifier, scalarMetrics, teacherPredict, type A
 export { CalibrationAccumulator } from './calibration.js';
 export { balancedAccuracyOf, macroF1Of, perClassF1 } from './confusion-metrics.js';
 export { bootstrapIntervals, BOOTSTRAP_METRICS, type BootstrapOptions, type ConfusionMetric, type Interval } from './bootstrap.js';
+export { RunResultSchema, EvalSummarySchema, MetricSchema, RESULT_FORMAT, summarizeEvaluation, validateRunResult, readRunResult, type RunResult, type EvalSummary } from './result-schema.js';

@@ -35,6 +35,7 @@ const ImageNetArgs = z.strictObject({
 export function registerImage(registries: FrontEndRegistries): string[] {
   const where = (path: string, root: Parameters<typeof dataPath>[0], cwd: string) => (path.startsWith('.') || path.startsWith('/') ? resolve(cwd, path) : dataPath(root, path, 'the evaluation data'));
   registries.evalSets.register('cifar10', {
+    modality: 'image',
     description: 'CIFAR-10 test images: class folders or flat <name>_<i>_<label> files (decoded with sharp)',
     args: CifarArgs,
     open: async (args, { dataRoot, cwd }) => {
@@ -43,6 +44,7 @@ export function registerImage(registries: FrontEndRegistries): string[] {
     },
   });
   registries.evalSets.register('cifar100', {
+    modality: 'image',
     description: 'CIFAR-100 test images: flat <name>_<i>_<fine label> files',
     args: CifarArgs,
     open: async (args, { dataRoot, cwd }) => {
@@ -51,6 +53,7 @@ export function registerImage(registries: FrontEndRegistries): string[] {
     },
   });
   registries.evalSets.register('cifar10-bin', {
+    modality: 'image',
     description: 'CIFAR-10 official binary batches (test_batch.bin)',
     args: CifarArgs,
     open: async (args, { dataRoot, cwd }) => {
@@ -59,6 +62,7 @@ export function registerImage(registries: FrontEndRegistries): string[] {
     },
   });
   registries.evalSets.register('cifar100-bin', {
+    modality: 'image',
     description: 'CIFAR-100 official binary batch (test.bin; fine labels)',
     args: CifarArgs,
     open: async (args, { dataRoot, cwd }) => {
@@ -67,6 +71,7 @@ export function registerImage(registries: FrontEndRegistries): string[] {
     },
   });
   registries.evalSets.register('imagenet', {
+    modality: 'image',
     description: 'ImageNet-style folder (flat <wnid>_*.JPEG or <wnid>/ folders): resize 256, centre crop 224',
     args: ImageNetArgs,
     open: async (args, { dataRoot, cwd }) => {
@@ -81,6 +86,7 @@ export function registerImage(registries: FrontEndRegistries): string[] {
     },
   });
   registries.dataSources.register('image_patches', {
+    modality: 'image',
     description: 'single-image patch dataset (the paper recipe; generated once and cached) with flip, pad-crop and CutMix',
     args: ImagePatchesArgs,
     open: async (args, context) => imagePatchesSource(ImagePatchesArgs.parse(args), context),

@@ -24,16 +24,19 @@ export { FakeVideosArgs, fakeVideosSource } from './train/fake-video-source.js';
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerVideo(registries: FrontEndRegistries): string[] {
   registries.dataSources.register('synthetic_actions', {
+    modality: 'video',
     description: 'generated labelled clips of 8 camera motions (teacher training for the video pipeline)',
     args: SyntheticActionsArgs,
     open: async (args) => syntheticActionsSource(SyntheticActionsArgs.parse(args)),
   });
   registries.evalSets.register('synthetic_actions', {
+    modality: 'video',
     description: 'the fixed test split of the synthetic action benchmark',
     args: SyntheticActionsArgs,
     open: async (args) => syntheticActionsSet(SyntheticActionsArgs.parse({ split: 'test', ...args })),
   });
   registries.evalSets.register('ucf101', {
+    modality: 'video',
     description: 'UCF-101 videos of an official split present on disk, 10-clip test protocol (softmax averaged per video), undecodable/truncated videos skipped with a report',
     args: Ucf101Args,
     open: async (args, { dataRoot }) => {
@@ -42,6 +45,7 @@ export function registerVideo(registries: FrontEndRegistries): string[] {
     },
   });
   registries.dataSources.register('fake_videos', {
+    modality: 'video',
     description: 'fake videos of ONE image (interpolated random-resized-crop camera), per-frame jitter, flip, clip CutMix',
     args: FakeVideosArgs,
     open: async (args, context) => fakeVideosSource(FakeVideosArgs.parse(args), context),

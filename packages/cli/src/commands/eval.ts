@@ -1,5 +1,7 @@
 /** `augprior eval`: evaluates a trained run's model on a dataset through the eval harness. */
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
   AugpriorError,
@@ -13,12 +15,15 @@ import {
   type FeatureExtractor,
   readConfigFile,
   resolveDataRoot,
+  writeFileAtomic,
   selectEngine,
   splitKind,
   ENGINE_NAMES,
 } from '@augprior/core';
 import { isTeacherDir, loadTeacherDir } from '@augprior/teachers';
-import { evaluateClassifier, scalarMetrics, teacherPredict, type AnyPredict } from '@augprior/eval';
+import { evaluateClassifier, scalarMetrics, summarizeEvaluation, teacherPredict, validateRunResult, type AnyPredict } from '@augprior/eval';
+import { gitCommit } from '../result-record.js';
+import { VERSION } from '../version.js';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { applyCommandLine, parseFlags, stringFlag } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
@@ -29,7 +34,9 @@ Evaluates a model on a dataset: the newest checkpoint of a training run, or a te
 \`augprior teacher import\` (its own input preprocessing applied). The dataset defaults to the run's
 eval section; e.g. --dataset cifar10:cifar10/test-jpeg (relative paths are under the data root,
 ./paths under the working directory) or cifar10-bin:<dir>. Accuracies are FRACTIONS in [0, 1].
-With --config, the JSON holds {model, dataset, batchSize, engine}.`;
+With --config, the JSON holds {model, dataset, batchSize, engine}. Writes an augprior-result/1
+record (metrics with 95% bootstrap intervals) to --out, default <run>/evals/<dataset>-<hash>.json
+for a run and runs/evals/<teacher>-on-<dataset>/result.json for a teacher dir.`;
 
 const EvalConfigSchema = z.strictObject({
   model: z.string().min(1),
@@ -44,7 +51,7 @@ const EvalConfigSchema = z.strictObject({
 });
 
 export async function evalCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { flags } = parseFlags(argv, { model: { type: 'string' }, dataset: { type: 'string' }, features: { type: 'string' }, 'batch-size': { type: 'string' } });
+  const { flags } = parseFlags(argv, { model: { type: 'string' }, dataset: { type: 'string' }, features: { type: 'string' }, 'batch-size': { type: 'string' }, out: { type: 'string' } });
   if (flags['help']) {
     io.stdout.write(`${EVAL_HELP}\n`);
     return 0;
@@ -82,7 +89,37 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
     if (loaded.numClasses !== evalSet.numClasses) {
       throw new AugpriorError('eval.class-mismatch', `model ${loaded.describe.arch} predicts ${loaded.numClasses} classes but ${evalSet.description} has ${evalSet.numClasses}`, 'evaluate on a dataset with the classes the model was trained on');
     }
+    const started = new Date();
     const result = await evaluateClassifier(loaded.predict, evalSet, { batchSize: config.batchSize });
+    const record = validateRunResult(
+      {
+        format: 'augprior-result/1',
+        kind: 'eval',
+        name: `${basename(modelDir)}-on-${datasetSection.kind}`,
+        modality: kind.modality,
+        mode: 'eval',
+        source: modelDir,
+        teacher: null,
+        student: { arch: loaded.describe.arch, numClasses: loaded.numClasses },
+        engine: { name: engine.engine, backend: engine.tfjsBackend, device: engine.device },
+        samplesSeen: 0,
+        steps: typeof loaded.describe['step'] === 'number' ? loaded.describe['step'] : 0,
+        wallSeconds: Math.round(result.seconds * 10) / 10,
+        eval: summarizeEvaluation(result, evalSet.description, evalSet.classNames),
+        configHash: createHash('sha256').update(JSON.stringify(datasetSection)).digest('hex').slice(0, 12),
+        gitCommit: gitCommit(io.cwd),
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        augprior: VERSION,
+        extra: { model: loaded.describe, dataset: datasetSection },
+      },
+      'eval result',
+    );
+    // Beside the run for a run's model; under runs/evals/ for a teacher dir (never inside the teacher).
+    const resultFile = resolve(io.cwd, stringFlag(flags, 'out') ?? (teacherDir ? join('runs', 'evals', record.name, 'result.json') : join(modelDir, 'evals', `${datasetSection.kind}-${record.configHash}.json`)));
+    mkdirSync(dirname(resultFile), { recursive: true });
+    writeFileAtomic(resultFile, `${JSON.stringify(record, null, 2)}\n`);
+    note(io, `[augprior] result -> ${resultFile}`);
     const out = {
       model: loaded.describe,
       dataset: evalSet.description,

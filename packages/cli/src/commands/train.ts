@@ -1,5 +1,5 @@
 /** `augprior train`: config -> engine -> data, teacher, student -> the core trainer -> result.json. */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   AugpriorError,
   RunDir,
@@ -24,7 +24,8 @@ import {
   type MetricsRecord,
   type ProgressMode,
 } from '@augprior/core';
-import { evaluateClassifier, scalarMetrics, teacherPredict } from '@augprior/eval';
+import { evaluateClassifier, scalarMetrics, summarizeEvaluation, teacherPredict, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
+import { gitCommit, modalityOfExperiment } from '../result-record.js';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { applyCommandLine, parseFlags, stringFlag, type Flags } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
@@ -124,8 +125,9 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
     }
     const studentPredict = (x: tf.Tensor) => student.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
     const teacherAsPredict = teacher ? teacherPredict(teacher) : undefined;
-    const teacherEval = evalSet && teacherAsPredict ? scalarMetrics(await evaluateClassifier(teacherAsPredict, evalSet, { batchSize: e.evalBatchSize })) : undefined;
-    if (teacherEval) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherEval['top1']! * 100).toFixed(2)}%`);
+    const teacherFull = evalSet && teacherAsPredict ? await evaluateClassifier(teacherAsPredict, evalSet, { batchSize: e.evalBatchSize }) : undefined;
+    if (teacherFull) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherFull.top1 * 100).toFixed(2)}%`);
+    let lastFull: EvaluationResult | undefined;
 
     const started = new Date();
     const outcome = await train({
@@ -139,33 +141,51 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
       progress,
       signal: abort.signal,
       ...(evalSet
-        ? { evaluate: async () => scalarMetrics(await evaluateClassifier(studentPredict, evalSet, { batchSize: e.evalBatchSize, ...(teacherAsPredict ? { teacher: teacherAsPredict } : {}) })) }
+        ? {
+            evaluate: async () => {
+              lastFull = await evaluateClassifier(studentPredict, evalSet, { batchSize: e.evalBatchSize, ...(teacherAsPredict ? { teacher: teacherAsPredict } : {}) });
+              return scalarMetrics(lastFull);
+            },
+          }
         : {}),
     });
     progress.stop();
 
-    const result = {
-      name: e.name,
-      status: outcome.stopReason === 'interrupted' ? 'interrupted' : 'completed',
-      stopReason: outcome.stopReason,
-      mode: e.mode,
-      runDir: runDir.path,
-      steps: outcome.state.step,
-      samplesSeen: outcome.state.samplesSeen,
-      wallSeconds: Math.round(outcome.state.elapsedSeconds * 10) / 10,
-      engine: { name: engine.engine, tfjsBackend: engine.tfjsBackend, device: engine.device, reason: engine.reason },
-      student: { arch: student.arch, parameters: student.parameterCount(), numClasses: student.numClasses },
-      teacher: teacher ? { description: teacher.description, ...(teacherEval ? { eval: teacherEval } : {}) } : null,
-      data: trainData.description,
-      evalSet: evalSet?.description ?? null,
-      train: outcome.lastTrain ?? null,
-      eval: outcome.lastEval ?? null,
-      resumedFrom: outcome.resumedFrom ?? null,
-      configHash: configHash(e),
-      startedAt: started.toISOString(),
-      finishedAt: new Date().toISOString(),
-      augprior: VERSION,
-    };
+    const summary = (full: EvaluationResult | undefined) => (full && evalSet ? summarizeEvaluation(full, evalSet.description, evalSet.classNames) : null);
+    const result: RunResult = validateRunResult(
+      {
+        format: 'augprior-result/1',
+        kind: 'train',
+        name: e.name,
+        modality: modalityOfExperiment(e),
+        mode: e.mode,
+        source: trainData.description,
+        teacher: teacher ? { description: teacher.description, ...(teacherFull ? { eval: summary(teacherFull)! } : {}) } : null,
+        student: { arch: student.arch, parameters: student.parameterCount(), numClasses: student.numClasses },
+        engine: { name: engine.engine, backend: engine.tfjsBackend, device: engine.device },
+        samplesSeen: outcome.state.samplesSeen,
+        steps: outcome.state.step,
+        wallSeconds: Math.round(outcome.state.elapsedSeconds * 10) / 10,
+        // The evaluation of the final weights when the run ended on one; a resumed run with no new evaluation has none.
+        eval: lastFull && outcome.lastEval ? summary(lastFull) : null,
+        configHash: configHash(e),
+        gitCommit: gitCommit(io.cwd),
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        augprior: VERSION,
+        extra: {
+          status: outcome.stopReason === 'interrupted' ? 'interrupted' : 'completed',
+          stopReason: outcome.stopReason,
+          runDir: runDir.path,
+          resumedFrom: outcome.resumedFrom ?? null,
+          engineReason: engine.reason,
+          evalSet: evalSet?.description ?? null,
+          train: outcome.lastTrain ?? null,
+          lastEval: outcome.lastEval ?? null,
+        },
+      },
+      join(runDir.path, 'result.json'),
+    );
     runDir.writeResult(result);
     emitResult(io, flags['json'] === true, result, () => summarize(result, runDir.readMetrics().filter((m) => m.type === 'eval')));
     return outcome.stopReason === 'interrupted' ? 130 : 0;
@@ -180,13 +200,14 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
 }
 
 /** The closing table: every evaluation of the run (minutes, samples, top-1/top-5, agreement). */
-function summarize(r: { name: string; runDir: string; steps: number; samplesSeen: number; wallSeconds: number; engine: { name: string }; eval: Record<string, number> | null; teacher: { description: string; eval?: Record<string, number> } | null; stopReason: string }, evals: MetricsRecord[]): string {
+function summarize(r: RunResult, evals: MetricsRecord[]): string {
   const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : '-');
   const balanced = evals.some((m) => m['balancedAccuracy'] !== undefined);
   const rows = evals.map((m) => `| ${(Number(m['elapsedSeconds']) / 60).toFixed(1)} | ${m.step} | ${m['samplesSeen']} | ${pct(m['top1'])} | ${pct(m['top5'])} |${balanced ? ` ${pct(m['balancedAccuracy'])} |` : ''} ${pct(m['agreement'])} |`);
+  const teacher = r.teacher?.eval?.metrics;
   return [
-    `run ${r.name} (${r.runDir}): ${r.stopReason} after ${r.steps} steps, ${r.samplesSeen} samples, ${r.wallSeconds}s on ${r.engine.name}`,
-    ...(r.teacher ? [`teacher ${r.teacher.description}${r.teacher.eval ? `: top-1 ${pct(r.teacher.eval['top1'])}, top-5 ${pct(r.teacher.eval['top5'])}${r.teacher.eval['balancedAccuracy'] !== undefined ? `, class-balanced ${pct(r.teacher.eval['balancedAccuracy'])}` : ''}` : ''}`] : []),
+    `run ${r.name} (${String(r.extra['runDir'])}): ${String(r.extra['stopReason'])} after ${r.steps} steps, ${r.samplesSeen} samples, ${r.wallSeconds}s on ${r.engine.name}`,
+    ...(r.teacher ? [`teacher ${r.teacher.description}${teacher ? `: top-1 ${pct(teacher['top1']?.value)}, top-5 ${pct(teacher['top5']?.value)}${teacher['balancedAccuracy'] && balanced ? `, class-balanced ${pct(teacher['balancedAccuracy'].value)}` : ''}` : ''}`] : []),
     ...(rows.length ? ['', `| minutes | step | samples | student top-1 | top-5 |${balanced ? ' class-balanced |' : ''} agreement |`, `|---|---|---|---|---|${balanced ? '---|' : ''}---|`, ...rows] : []),
   ].join('\n');
 }

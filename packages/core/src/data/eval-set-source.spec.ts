@@ -21,7 +21,7 @@ async function take(source: Awaited<ReturnType<typeof evalSetSource>>, fromStep:
   const it = source.batches(fromStep, batchSize);
   for (let s = 0; s < steps; s++) {
     const batch = (await it.next()).value!;
-    const x = Array.from(batch.x.dataSync());
+    const x = Array.from(batch.x.dataSync() as Float32Array);
     expect(Array.from(batch.y!.dataSync())).toEqual(x);
     out.push(x);
     tf.dispose([batch.x, batch.y!]);

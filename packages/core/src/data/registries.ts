@@ -29,12 +29,18 @@ export interface OpenContext {
 
 export interface DataSourceKind {
   description: string;
+  /** Absent for sources that take their modality from what they wrap (eval_set). */
+  modality?: Modality;
   args: z.ZodType;
   open(args: Record<string, unknown>, context: OpenContext): Promise<BatchSource>;
 }
 
+/** What a test set holds; results and reports are grouped by it. */
+export type Modality = 'image' | 'audio' | 'video';
+
 export interface EvalSetKind {
   description: string;
+  modality: Modality;
   args: z.ZodType;
   open(args: Record<string, unknown>, context: OpenContext): Promise<LabeledDataset>;
 }
@@ -65,6 +71,7 @@ export const dataSources = Registry.from<DataSourceKind>('data source', [
   [
     'synthetic_shapes',
     {
+      modality: 'image',
       description: 'generated labelled orientation gratings (unit tests, teacher training)',
       args: SyntheticShapesArgs,
       open: async (args, { seed }) => syntheticShapesSource(SyntheticShapesArgs.parse(args) as SyntheticShapesOptions, seed),
@@ -73,6 +80,7 @@ export const dataSources = Registry.from<DataSourceKind>('data source', [
   [
     'synthetic_single_image',
     {
+      modality: 'image',
       description: 'random crops of ONE generated grating mosaic (the single-source setting in miniature)',
       args: SyntheticSingleImageArgs,
       open: async (args, { seed }) => syntheticSingleImageSource(SyntheticSingleImageArgs.parse(args) as SyntheticSingleImageOptions, seed),
@@ -84,6 +92,7 @@ export const evalSets = Registry.from<EvalSetKind>('eval dataset', [
   [
     'synthetic_shapes',
     {
+      modality: 'image',
       description: 'a fixed generated test split of synthetic_shapes',
       args: SyntheticShapesArgs,
       open: async (args) => syntheticShapesTestSet(SyntheticShapesArgs.parse(args) as SyntheticShapesOptions),

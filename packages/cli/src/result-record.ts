@@ -1,0 +1,23 @@
+/** What train and eval both put into result.json besides their metrics: modality and provenance. */
+import { execFileSync } from 'node:child_process';
+import { dataSources, evalSets, type Experiment, type Modality } from '@augprior/core';
+
+/** The commit the code ran at (with `+dirty` when the tree had changes), or null outside a git checkout. */
+export function gitCommit(cwd: string): string | null {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() !== '';
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return null;
+  }
+}
+
+/** The test set decides; without one, the training data; `eval_set` data answers for the set it wraps. */
+export function modalityOfExperiment(e: Experiment): Modality {
+  if (e.eval) return evalSets.get(e.eval.kind).modality;
+  const source = dataSources.get(e.data.kind);
+  if (source.modality) return source.modality;
+  const wrapped = (e.data as { set?: { kind?: string } }).set?.kind;
+  return wrapped ? evalSets.get(wrapped).modality : 'image';
+}
