@@ -1,0 +1,115 @@
+/**
+ * Writes `reports/index.html` (self-contained: inline SVG charts, no scripts, no external files)
+ * and `reports/summary.md` from the collected runs: the cross-modality table (teacher vs student,
+ * their ratio, the paper's figure beside it), training curves against samples and wall time, and
+ * per-class bars and confusion heatmaps for each run's final evaluation.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { writeFileAtomic } from '@augprior/core';
+import { confusionSpec, curveSpec, perClassSpec, renderSvg } from './charts.js';
+import type { Collected } from './collect-runs.js';
+import { paperFigureFor } from './paper-figures.js';
+
+export interface SummaryRow {
+  modality: string;
+  run: string;
+  kind: string;
+  dataset: string;
+  source: string;
+  student: string;
+  teacherTop1?: number;
+  studentTop1?: number;
+  low?: number;
+  high?: number;
+  balanced?: number;
+  ratio?: number;
+  samplesSeen: number;
+  minutes: number;
+  paper?: string;
+}
+
+const modalityOrder = { image: 0, audio: 1, video: 2 };
+
+export function summaryRows(collected: Collected): SummaryRow[] {
+  return collected.runs
+    .filter((run) => run.result.eval)
+    .map(({ result }) => {
+      const student = result.eval!.metrics;
+      const teacher = result.teacher?.eval?.metrics['top1']?.value;
+      const top1 = student['top1']?.value;
+      const paper = paperFigureFor(result.eval!.dataset);
+      return {
+        modality: result.modality,
+        run: result.name,
+        kind: result.kind === 'eval' ? 'eval' : result.mode,
+        dataset: result.eval!.dataset,
+        source: result.source,
+        student: result.student.arch,
+        ...(teacher !== undefined ? { teacherTop1: teacher } : {}),
+        ...(top1 !== undefined ? { studentTop1: top1 } : {}),
+        ...(student['top1']?.low !== undefined ? { low: student['top1'].low, high: student['top1'].high! } : {}),
+        ...(student['balancedAccuracy'] ? { balanced: student['balancedAccuracy'].value } : {}),
+        ...(teacher && top1 !== undefined ? { ratio: top1 / teacher } : {}),
+        samplesSeen: result.samplesSeen,
+        minutes: result.wallSeconds / 60,
+        ...(paper ? { paper: `${paper.student}${paper.teacher ? ` (teacher ${(paper.teacher * 100).toFixed(2)}%)` : ''}` } : {}),
+      };
+    })
+    .sort((a, b) => modalityOrder[a.modality as keyof typeof modalityOrder] - modalityOrder[b.modality as keyof typeof modalityOrder] || a.run.localeCompare(b.run));
+}
+
+const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(2)}%`);
+const interval = (row: SummaryRow) => (row.low === undefined ? pct(row.studentTop1) : `${pct(row.studentTop1)} [${(row.low * 100).toFixed(1)}, ${(row.high! * 100).toFixed(1)}]`);
+
+export function summaryMarkdown(rows: SummaryRow[], collected: Collected): string {
+  const lines = [
+    '| modality | run | test set | student | teacher top-1 | student top-1 [95% CI] | class-balanced | student / teacher | samples seen | minutes | paper (1 source) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.modality} | ${r.run} | ${r.dataset.replace(/\|/g, '/')} | ${r.student} | ${pct(r.teacherTop1)} | ${interval(r)} | ${pct(r.balanced)} | ${r.ratio === undefined ? '-' : r.ratio.toFixed(2)} | ${r.samplesSeen.toLocaleString('en-US')} | ${r.minutes.toFixed(1)} | ${r.paper ?? '-'} |`),
+  ];
+  if (collected.skipped.length > 0) lines.push('', `Not included (${collected.skipped.length}): ${collected.skipped.map((s) => `\`${s.file}\``).join(', ')} (results in an older format or damaged; re-run \`augprior eval\` on them).`);
+  return `${lines.join('\n')}\n`;
+}
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export async function buildReport(collected: Collected, outDir: string, options: { title?: string; generatedAt?: string } = {}): Promise<{ html: string; markdown: string; charts: number }> {
+  const rows = summaryRows(collected);
+  const withCurves = collected.runs.filter((run) => run.curve.length > 0);
+  const charts: Array<{ id: string; title: string; svg: string }> = [];
+  if (withCurves.length > 0) {
+    charts.push({ id: 'curve-samples', title: 'Accuracy vs samples seen', svg: await renderSvg(curveSpec(withCurves, 'samplesSeen', 'Student top-1 vs samples seen')) });
+    charts.push({ id: 'curve-minutes', title: 'Accuracy vs wall time', svg: await renderSvg(curveSpec(withCurves, 'minutes', 'Student top-1 vs training minutes')) });
+  }
+  for (const run of collected.runs) {
+    const bars = perClassSpec(run);
+    if (bars) charts.push({ id: `classes-${charts.length}`, title: `${run.result.name}: per-class accuracy`, svg: await renderSvg(bars) });
+    const heat = confusionSpec(run);
+    if (heat) charts.push({ id: `confusion-${charts.length}`, title: `${run.result.name}: confusion`, svg: await renderSvg(heat) });
+  }
+  const markdown = summaryMarkdown(rows, collected);
+  const table = [
+    '<table><thead><tr><th>modality</th><th>run</th><th>test set</th><th>student</th><th>teacher top-1</th><th>student top-1 [95% CI]</th><th>class-balanced</th><th>student / teacher</th><th>samples seen</th><th>minutes</th><th>paper (1 source)</th></tr></thead><tbody>',
+    ...rows.map((r) => `<tr><td>${r.modality}</td><td>${escape(r.run)}</td><td>${escape(r.dataset)}</td><td>${escape(r.student)}</td><td>${pct(r.teacherTop1)}</td><td>${interval(r)}</td><td>${pct(r.balanced)}</td><td>${r.ratio === undefined ? '-' : r.ratio.toFixed(2)}</td><td>${r.samplesSeen.toLocaleString('en-US')}</td><td>${r.minutes.toFixed(1)}</td><td>${escape(r.paper ?? '-')}</td></tr>`),
+    '</tbody></table>',
+  ].join('\n');
+  const title = options.title ?? 'augprior: results across modalities';
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px}table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}section.chart{margin:1.5rem 0}.muted{color:#666}</style>
+</head><body>
+<h1>${escape(title)}</h1>
+<p class="muted">Generated ${escape(options.generatedAt ?? new Date().toISOString())} from ${collected.runs.length} results. Accuracies are top-1 on each run's test set; intervals are 95% percentile bootstrap over test samples.</p>
+<h2>Teacher vs student</h2>
+${table}
+${collected.skipped.length > 0 ? `<p class="muted">Not included: ${collected.skipped.map((s) => escape(s.file)).join(', ')} (older format or damaged).</p>` : ''}
+<h2>Charts</h2>
+${charts.map((c) => `<section class="chart" id="${c.id}"><h3>${escape(c.title)}</h3>${c.svg}</section>`).join('\n')}
+</body></html>
+`;
+  mkdirSync(outDir, { recursive: true });
+  writeFileAtomic(join(outDir, 'index.html'), html);
+  writeFileAtomic(join(outDir, 'summary.md'), markdown);
+  return { html: relative(process.cwd(), join(outDir, 'index.html')), markdown, charts: charts.length };
+}
