@@ -24,6 +24,7 @@ describe('augprior train --json: the tiny supervised + distillation job on gener
     expect(top1(t).low).toBeLessThanOrEqual(top1(t).value);
     expect(top1(t).high).toBeGreaterThanOrEqual(top1(t).value);
     expect(readRunResult(join(cwd, 'runs/tiny-supervised/result.json'))).toEqual(t);
+    expect(readFileSync(join(cwd, 'runs/tiny-supervised/samples.png')).subarray(1, 4).toString()).toBe('PNG');
 
     const student = await runCli(['train', '--config', experiment('tiny-distill.json'), '--max-steps', '200', '--progress', 'off', '--json'], { cwd });
     expect(student.code, student.stderr).toBe(0);

@@ -26,6 +26,7 @@ import {
 } from '@augprior/core';
 import { evaluateClassifier, scalarMetrics, summarizeEvaluation, teacherPredict, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
 import { gitCommit, modalityOfExperiment } from '../result-record.js';
+import { writeSampleSheet } from '../sample-sheet.js';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { applyCommandLine, parseFlags, stringFlag, type Flags } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
@@ -129,6 +130,7 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
     if (teacherFull) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherFull.top1 * 100).toFixed(2)}%`);
     let lastFull: EvaluationResult | undefined;
 
+    if (await writeSampleSheet(join(runDir.path, 'samples.png'), trainData, { ...(studentFeatures ? { features: studentFeatures } : {}) })) note(io, `[augprior] first training inputs -> ${join(runDir.path, 'samples.png')}`);
     const started = new Date();
     const outcome = await train({
       experiment: e,

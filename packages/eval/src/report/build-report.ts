@@ -4,8 +4,8 @@
  * their ratio, the paper's figure beside it), training curves against samples and wall time, and
  * per-class bars and confusion heatmaps for each run's final evaluation.
  */
-import { mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '@augprior/core';
 import { confusionSpec, curveSpec, perClassSpec, renderSvg } from './charts.js';
 import type { Collected } from './collect-runs.js';
@@ -74,7 +74,7 @@ export function summaryMarkdown(rows: SummaryRow[], collected: Collected): strin
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export async function buildReport(collected: Collected, outDir: string, options: { title?: string; generatedAt?: string } = {}): Promise<{ html: string; markdown: string; charts: number }> {
+export async function buildReport(collected: Collected, outDir: string, options: { title?: string; generatedAt?: string } = {}): Promise<{ html: string; markdown: string; charts: number; sheets: number }> {
   const rows = summaryRows(collected);
   const withCurves = collected.runs.filter((run) => run.curve.length > 0);
   const charts: Array<{ id: string; title: string; svg: string }> = [];
@@ -88,6 +88,11 @@ export async function buildReport(collected: Collected, outDir: string, options:
     const heat = confusionSpec(run);
     if (heat) charts.push({ id: `confusion-${charts.length}`, title: `${run.result.name}: confusion`, svg: await renderSvg(heat) });
   }
+  // The training inputs each run drew (samples.png beside its result.json), inlined as data URLs.
+  const sheets = collected.runs.flatMap((run) => {
+    const file = join(dirname(run.file), 'samples.png');
+    return run.result.kind === 'train' && existsSync(file) ? [{ name: run.result.name, source: run.result.source, png: readFileSync(file).toString('base64') }] : [];
+  });
   const markdown = summaryMarkdown(rows, collected);
   const table = [
     '<table><thead><tr><th>modality</th><th>run</th><th>test set</th><th>student</th><th>teacher top-1</th><th>student top-1 [95% CI]</th><th>class-balanced</th><th>student / teacher</th><th>samples seen</th><th>minutes</th><th>paper (1 source)</th></tr></thead><tbody>',
@@ -97,13 +102,14 @@ export async function buildReport(collected: Collected, outDir: string, options:
   const title = options.title ?? 'augprior: results across modalities';
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px}table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}section.chart{margin:1.5rem 0}.muted{color:#666}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px}table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}section.chart{margin:1.5rem 0}figure.sheet img{max-width:100%;image-rendering:pixelated}.muted{color:#666}</style>
 </head><body>
 <h1>${escape(title)}</h1>
 <p class="muted">Generated ${escape(options.generatedAt ?? new Date().toISOString())} from ${collected.runs.length} results. Accuracies are top-1 on each run's test set; intervals are 95% percentile bootstrap over test samples.</p>
 <h2>Teacher vs student</h2>
 ${table}
 ${collected.skipped.length > 0 ? `<p class="muted">Not included: ${collected.skipped.map((s) => escape(s.file)).join(', ')} (older format or damaged).</p>` : ''}
+${sheets.length > 0 ? `<h2>What the student saw</h2>\n${sheets.map((sheet) => `<figure class="sheet"><img alt="training inputs of ${escape(sheet.name)}" src="data:image/png;base64,${sheet.png}"><figcaption>${escape(sheet.name)}: the first training batch of ${escape(sheet.source)}</figcaption></figure>`).join('\n')}` : ''}
 <h2>Charts</h2>
 ${charts.map((c) => `<section class="chart" id="${c.id}"><h3>${escape(c.title)}</h3>${c.svg}</section>`).join('\n')}
 </body></html>
@@ -111,5 +117,5 @@ ${charts.map((c) => `<section class="chart" id="${c.id}"><h3>${escape(c.title)}<
   mkdirSync(outDir, { recursive: true });
   writeFileAtomic(join(outDir, 'index.html'), html);
   writeFileAtomic(join(outDir, 'summary.md'), markdown);
-  return { html: relative(process.cwd(), join(outDir, 'index.html')), markdown, charts: charts.length };
+  return { html: relative(process.cwd(), join(outDir, 'index.html')), markdown, charts: charts.length, sheets: sheets.length };
 }
