@@ -94,7 +94,7 @@ describe.runIf(CHROMIUM)('report in headless Chromium', () => {
         expect(chart.width, chart.id).toBeGreaterThan(100);
       }
       expect(await page.$$eval('tbody tr', (rows) => rows.length)).toBe(4);
-      expect(await page.$$eval('figure.sheet img', (images) => images.map((img) => (img as HTMLImageElement).naturalWidth))).toEqual([1]);
+      expect(await page.$$eval('figure.sheet img', (images) => images.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth))).toEqual([1]);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
       expect(existsSync(join(ARTIFACTS, 'report.png'))).toBe(true);
