@@ -42,6 +42,15 @@ describe('augprior train --json: the tiny supervised + distillation job on gener
     const evaluated = await runCli(['eval', '--model', 'runs/tiny-distill', '--json'], { cwd });
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(evaluated.json()).toMatchObject({ accuracyUnit: 'fraction', top1: top1(s).value, count: 500 });
+
+    // "Panda neurons" in miniature: the teacher and the distilled student, two classes, a few steps.
+    const visualized = await runCli(['image', 'visualize', '--run', 'runs/tiny-distill', '--classes', '0,3', '--steps', '4', '--json'], { cwd });
+    expect(visualized.code, visualized.stderr).toBe(0);
+    expect(visualized.json()).toMatchObject({ rows: ['teacher', 'student'], steps: 4 });
+    expect(readFileSync(join(cwd, 'runs/tiny-distill/visualize/grid.png')).subarray(1, 4).toString()).toBe('PNG');
+    const badClass = await runCli(['image', 'visualize', '--run', 'runs/tiny-distill', '--classes', 'giant_panda'], { cwd });
+    expect(badClass.code).not.toBe(0);
+    expect(badClass.stderr).toMatch(/no class "giant_panda"/);
   }, 300_000);
 });
 

@@ -31,6 +31,10 @@ const ImageNetArgs = z.strictObject({
   limit: z.number().int().positive().optional(),
 });
 
+export { visualizeClasses, type VisualizeOptions, type Visualization } from './visualize/activation-max.js';
+export { FourierImage, inverseRfft2dBases, rfft2dFrequencies } from './visualize/fourier-image.js';
+export { standardTransforms, rotateImage, scaleImage, resizeImage } from './visualize/robust-transforms.js';
+
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerImage(registries: FrontEndRegistries): string[] {
   const where = (path: string, root: Parameters<typeof dataPath>[0], cwd: string) => (path.startsWith('.') || path.startsWith('/') ? resolve(cwd, path) : dataPath(root, path, 'the evaluation data'));

@@ -6,14 +6,18 @@ import { AugpriorError, applyOverrides, createProgress, formatZodIssues, readCon
 import { PatchRecipeSchema, analyzeSource, contactSheet, generatePatches, readPatches, resolveSource } from '@augprior/image';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { intFlag, parseFlags, stringFlag, type Flags } from '../options.js';
+import { visualizeCommand } from './visualize.js';
 
 export const IMAGE_HELP = `augprior image generate --source <file|noise|dead_leaves> --out <dir> [--count 50000] [--size 32] [--seed 0] [--workers 0] [--export-png 256]
 augprior image analyze <file|noise|dead_leaves> [--json]
 augprior image bench [--count 50000] [--json]
+augprior image visualize --run <run-dir> [--classes giant_panda,harp] [--steps 256] [--json]
 
 generate: the paper's patch recipe (RECIPE.md section 1) into packed uint8 shards + manifest.json;
   recipe fields via --config <json> / --set recipe.<field>=<value> (e.g. --set recipe.degrees=0).
 analyze:  size, PNG bytes per pixel and patch-diversity statistics of a source.
+visualize: activation maximisation of class logits for a run's teacher and student side by side
+          (Lucent-style), written to <run>/visualize/.
 bench:    patches/s for 50,000 32-px patches of sources/animals.png, against the official
           generator's 21.6 s (PIL, one process) on this machine class.`;
 
@@ -38,12 +42,17 @@ export async function imageCommand(argv: string[], io: CommandIO): Promise<numbe
     seed: { type: 'string' },
     workers: { type: 'string' },
     'export-png': { type: 'string' },
+    run: { type: 'string' },
+    classes: { type: 'string' },
+    steps: { type: 'string' },
+    lr: { type: 'string' },
   });
   const [action, target] = positionals;
   if (flags['help'] || !action) {
     io.stdout.write(`${IMAGE_HELP}\n`);
     return flags['help'] ? 0 : 2;
   }
+  if (action === 'visualize') return visualizeCommand(flags, io);
   const dataRoot = resolveDataRoot({ flag: stringFlag(flags, 'data-root'), env: io.env });
   const recipe = recipeFrom(flags, io);
   const json = flags['json'] === true;
@@ -80,5 +89,5 @@ export async function imageCommand(argv: string[], io: CommandIO): Promise<numbe
     emitResult(io, json, { source: source.description, ...analysis }, () => Object.entries(analysis).map(([k, v]) => `${k.padEnd(20)} ${typeof v === 'number' ? Math.round(v * 1000) / 1000 : v}`).join('\n'));
     return 0;
   }
-  throw new AugpriorError('cli.bad-arguments', `unknown image action "${action}"`, 'use generate, analyze or bench');
+  throw new AugpriorError('cli.bad-arguments', `unknown image action "${action}"`, 'use generate, analyze, bench or visualize');
 }

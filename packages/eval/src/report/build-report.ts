@@ -93,6 +93,13 @@ export async function buildReport(collected: Collected, outDir: string, options:
     const file = join(dirname(run.file), 'samples.png');
     return run.result.kind === 'train' && existsSync(file) ? [{ name: run.result.name, source: run.result.source, png: readFileSync(file).toString('base64') }] : [];
   });
+  // Feature visualisations (`augprior image visualize`): rows teacher / student, one column per class.
+  const visuals = collected.runs.flatMap((run) => {
+    const dir = join(dirname(run.file), 'visualize');
+    if (run.result.kind !== 'train' || !existsSync(join(dir, 'grid.png')) || !existsSync(join(dir, 'summary.json'))) return [];
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { classes?: string[]; rows?: string[] };
+    return [{ name: run.result.name, classes: summary.classes ?? [], rows: summary.rows ?? [], png: readFileSync(join(dir, 'grid.png')).toString('base64') }];
+  });
   const markdown = summaryMarkdown(rows, collected);
   const table = [
     '<table><thead><tr><th>modality</th><th>run</th><th>test set</th><th>student</th><th>teacher top-1</th><th>student top-1 [95% CI]</th><th>class-balanced</th><th>student / teacher</th><th>samples seen</th><th>minutes</th><th>paper (1 source)</th></tr></thead><tbody>',
@@ -110,6 +117,7 @@ export async function buildReport(collected: Collected, outDir: string, options:
 ${table}
 ${collected.skipped.length > 0 ? `<p class="muted">Not included: ${collected.skipped.map((s) => escape(s.file)).join(', ')} (older format or damaged).</p>` : ''}
 ${sheets.length > 0 ? `<h2>What the student saw</h2>\n${sheets.map((sheet) => `<figure class="sheet"><img alt="training inputs of ${escape(sheet.name)}" src="data:image/png;base64,${sheet.png}"><figcaption>${escape(sheet.name)}: the first training batch of ${escape(sheet.source)}</figcaption></figure>`).join('\n')}` : ''}
+${visuals.length > 0 ? `<h2>Feature visualisation</h2>\n${visuals.map((v) => `<figure class="sheet visual"><img alt="class visualisations of ${escape(v.name)}" src="data:image/png;base64,${v.png}"><figcaption>${escape(v.name)}: rows ${escape(v.rows.join(' / '))}; columns ${escape(v.classes.join(', '))}</figcaption></figure>`).join('\n')}` : ''}
 <h2>Charts</h2>
 ${charts.map((c) => `<section class="chart" id="${c.id}"><h3>${escape(c.title)}</h3>${c.svg}</section>`).join('\n')}
 </body></html>

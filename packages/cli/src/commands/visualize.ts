@@ -1,0 +1,108 @@
+/**
+ * `augprior image visualize --run <run-dir>`: "panda neurons" (RECIPE.md section 7). Activation
+ * maximisation of chosen class logits for the run's teacher and its distilled student side by
+ * side, written to <run>/visualize/ (grid.png: row 1 teacher, row 2 student; one PNG per model
+ * and class; summary.json with the classes and final logits). The report shows the grid.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { AugpriorError, RunDir, evalSets, loadRunModel, resolveDataRoot, selectEngine, splitKind, studentInput, teacherKinds, tf, writeFileAtomic, type Tensor } from '@augprior/core';
+import { visualizeClasses } from '@augprior/image';
+import { emitResult, note, type CommandIO } from '../io.js';
+import { intFlag, stringFlag, type Flags } from '../options.js';
+import { registerFrontEnds } from '../wire.js';
+
+export const VISUALIZE_HELP = `augprior image visualize --run <run-dir> [--classes giant_panda,harp | 3,5] [--steps 256] [--size S] [--lr 0.05] [--seed 0] [--json]
+  activation maximisation (Lucent-style: decorrelated Fourier image, jitter/scale/rotate, Adam) of
+  class logits, for the run's teacher and its student side by side -> <run>/visualize/.`;
+
+const normalizeName = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '_');
+
+/** Class names or indices -> indices, with an error that lists what exists. */
+export function resolveClasses(wanted: string[], classNames: readonly string[] | undefined, numClasses: number): number[] {
+  return wanted.map((item) => {
+    if (/^\d+$/.test(item)) {
+      const index = Number(item);
+      if (index >= numClasses) throw new AugpriorError('visualize.bad-class', `class index ${index} is outside 0..${numClasses - 1}`);
+      return index;
+    }
+    const index = classNames?.findIndex((name) => normalizeName(name) === normalizeName(item)) ?? -1;
+    if (index < 0) {
+      const hint = classNames ? `known: ${classNames.slice(0, 12).join(', ')}${classNames.length > 12 ? ', ...' : ''}` : 'the run has no class names; give indices';
+      throw new AugpriorError('visualize.bad-class', `no class "${item}"`, hint);
+    }
+    return index;
+  });
+}
+
+async function gridPng(rows: Uint8Array[][], size: number, display: number): Promise<Buffer> {
+  const gap = 4;
+  const columns = rows[0]!.length;
+  const tiles = await Promise.all(rows.flat().map((rgb) => sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).resize(display, display, { kernel: display > size ? 'nearest' : 'lanczos3' }).raw().toBuffer()));
+  const W = columns * (display + gap) + gap;
+  const H = rows.length * (display + gap) + gap;
+  return sharp({ create: { width: W, height: H, channels: 3, background: { r: 255, g: 255, b: 255 } } })
+    .composite(tiles.map((input, i) => ({ input, raw: { width: display, height: display, channels: 3 as const }, left: gap + (i % columns) * (display + gap), top: gap + Math.floor(i / columns) * (display + gap) })))
+    .png()
+    .toBuffer();
+}
+
+export async function visualizeCommand(flags: Flags, io: CommandIO): Promise<number> {
+  const runPath = stringFlag(flags, 'run');
+  if (!runPath) throw new AugpriorError('cli.bad-arguments', 'image visualize needs --run <run-dir>');
+  registerFrontEnds();
+  const dir = resolve(io.cwd, runPath);
+  const config = RunDir.open(dir).readConfig() as { teacher?: { kind: string } & Record<string, unknown>; eval?: { kind: string } & Record<string, unknown>; seed?: number };
+  const engine = await selectEngine({ backend: 'auto' });
+  note(io, `[augprior] ${engine.reason}`);
+  const dataRoot = resolveDataRoot({ flag: stringFlag(flags, 'data-root'), env: io.env });
+  const context = { dataRoot, seed: 0, cwd: io.cwd };
+  const student = loadRunModel(dir);
+  if (student.features) throw new AugpriorError('visualize.not-images', `run ${dir} learns from ${student.features.kind} features, not images`);
+  const teacher = config.teacher ? await teacherKinds.get(config.teacher.kind).load(splitKind(config.teacher)[1], context) : undefined;
+  try {
+    // The test set says the input size and the class names.
+    const evalSet = config.eval ? await evalSets.get(config.eval.kind).open(splitKind(config.eval)[1], context) : undefined;
+    let inputSize = intFlag(flags, 'size') ?? 32;
+    if (evalSet) {
+      const first = (await evalSet.batches(1)[Symbol.asyncIterator]().next()).value;
+      if (first) {
+        inputSize = first.x.shape[1]!;
+        tf.dispose([first.x, first.y]);
+      }
+    }
+    const wanted = (stringFlag(flags, 'classes') ?? Array.from({ length: Math.min(student.model.numClasses, 10) }, (_, i) => String(i)).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+    const classes = resolveClasses(wanted, evalSet?.classNames, student.model.numClasses);
+    const names = classes.map((c) => evalSet?.classNames?.[c] ?? String(c));
+    // Small inputs (CIFAR's 32 px) are optimised at twice the size, so the transforms stay gentle.
+    const size = intFlag(flags, 'size') ?? (inputSize < 64 ? 2 * inputSize : inputSize);
+    const options = { size, inputSize, steps: intFlag(flags, 'steps') ?? 256, lr: Number(stringFlag(flags, 'lr') ?? 0.05), seed: intFlag(flags, 'seed') ?? 0 };
+    const models: Array<{ role: string; logitsOf: (x: Tensor) => Tensor }> = [
+      ...(teacher && !teacher.logitsAsync ? [{ role: 'teacher', logitsOf: (x: Tensor) => teacher.logits(x) }] : []),
+      { role: 'student', logitsOf: (x: Tensor) => student.model.forward(studentInput(x, student.normalize), { training: false }) },
+    ];
+    if (teacher?.logitsAsync) note(io, `[visualize] the teacher (${teacher.description}) runs outside tfjs, so it has no input gradients; student only`);
+    const out = join(dir, 'visualize');
+    mkdirSync(out, { recursive: true });
+    const rows: Uint8Array[][] = [];
+    const summary: Record<string, unknown> = { run: dir, classes: names, size, inputSize, steps: options.steps, lr: options.lr, seed: options.seed, models: {} };
+    for (const model of models) {
+      const started = performance.now();
+      const result = await visualizeClasses(model.logitsOf, classes, { ...options, onStep: (step, logit) => note(io, `[visualize] ${model.role} step ${step}/${options.steps}: mean target logit ${logit.toFixed(2)}`) });
+      rows.push(result.images);
+      (summary['models'] as Record<string, unknown>)[model.role] = { finalLogits: result.finalLogits, seconds: Math.round((performance.now() - started) / 100) / 10 };
+      for (const [i, rgb] of result.images.entries()) {
+        writeFileAtomic(join(out, `${model.role}-${names[i]!.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`), await sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
+      }
+    }
+    writeFileAtomic(join(out, 'grid.png'), await gridPng(rows, size, Math.max(size, 128)));
+    summary['rows'] = models.map((m) => m.role);
+    writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    emitResult(io, flags['json'] === true, summary, () => `${models.map((m) => m.role).join(' and ')} visualised for ${names.join(', ')} -> ${join(out, 'grid.png')}`);
+    return 0;
+  } finally {
+    teacher?.dispose();
+    student.model.dispose();
+  }
+}

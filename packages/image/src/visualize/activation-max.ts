@@ -1,0 +1,66 @@
+/**
+ * Activation maximisation of class logits, Lucent-style: a batch of decorrelated Fourier images
+ * (one per class) is optimised with Adam so that, after random jitter, scale and rotation, the
+ * model's logit of its class grows. The paper's "panda neurons" (RECIPE.md section 7) are these
+ * pictures for a distilled student beside its teacher.
+ */
+import { Rng, tf, type Tensor } from '@augprior/core';
+import { FourierImage } from './fourier-image.js';
+import { resizeImage, standardTransforms } from './robust-transforms.js';
+
+export interface VisualizeOptions {
+  /** Side of the optimised image. */
+  size: number;
+  /** Side the model sees (the transformed image is resized to it). */
+  inputSize: number;
+  steps: number;
+  /** Adam learning rate (Lucent: 0.05). */
+  lr: number;
+  seed: number;
+  onStep?: (step: number, meanLogit: number) => void;
+}
+
+export interface Visualization {
+  /** One HWC uint8 RGB image of size x size per class. */
+  images: Uint8Array[];
+  /** The mean target logit on the untransformed images at the end. */
+  finalLogits: number[];
+}
+
+/** `logitsOf` maps [n, s, s, 3] in [0, 1] to logits [n, classes] and must be differentiable. */
+export async function visualizeClasses(logitsOf: (x: Tensor) => Tensor, classes: readonly number[], options: VisualizeOptions): Promise<Visualization> {
+  const param = new FourierImage({ size: options.size, batch: classes.length, seed: options.seed });
+  const optimizer = tf.train.adam(options.lr);
+  try {
+    for (let step = 1; step <= options.steps; step++) {
+      const rng = Rng.derive(options.seed, 0x76697a, step); // 'viz'
+      const cost = optimizer.minimize(
+        () =>
+          tf.tidy(() => {
+            const seen = resizeImage(standardTransforms(param.rgb(), rng), options.inputSize, options.inputSize);
+            const logits = logitsOf(seen);
+            const picked = tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(Array.from(classes), 'int32'), logits.shape[1]!)), 1);
+            return tf.neg(tf.mean(picked)) as tf.Scalar;
+          }),
+        true,
+        param.variables(),
+      );
+      if (cost) {
+        if (options.onStep && (step % 25 === 0 || step === options.steps)) options.onStep(step, -(await cost.data())[0]!);
+        cost.dispose();
+      }
+    }
+    const { images, finalLogits } = tf.tidy(() => {
+      const rgb = param.rgb();
+      const logits = logitsOf(resizeImage(rgb, options.inputSize, options.inputSize));
+      const picked = tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(Array.from(classes), 'int32'), logits.shape[1]!)), 1);
+      const bytes = tf.cast(tf.round(tf.mul(rgb, 255)), 'int32').dataSync();
+      const pixels = options.size * options.size * 3;
+      return { images: classes.map((_, i) => Uint8Array.from(bytes.subarray(i * pixels, (i + 1) * pixels))), finalLogits: Array.from(picked.dataSync()) };
+    });
+    return { images, finalLogits };
+  } finally {
+    optimizer.dispose();
+    param.dispose();
+  }
+}
