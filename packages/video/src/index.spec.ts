@@ -9,6 +9,9 @@ describe('video front end registration', () => {
     expect(added).toEqual(['synthetic_actions', 'fake_videos', 'ucf101']);
     expect(dataSources.list()).toEqual([...before, 'synthetic_actions', 'fake_videos'].sort());
     expect(evalSets.list()).toContain('ucf101');
+    // As a test set the benchmark must default to its test split (the train split's first clips are the teacher's first batches).
+    expect((evalSets.get('synthetic_actions').args.parse({}) as { split: string }).split).toBe('test');
+    expect((dataSources.get('synthetic_actions').args.parse({}) as { split: string }).split).toBe('train');
     expect(dataSources.list()).toContain('synthetic_single_image');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { dataPath, type FrontEndRegistries } from '@augprior/core';
 import { Ucf101Args, ucf101Set } from './ucf101/ucf101-set.js';
-import { SyntheticActionsArgs, syntheticActionsSet, syntheticActionsSource } from './synthetic/actions.js';
+import { SyntheticActionsArgs, SyntheticActionsEvalArgs, syntheticActionsSet, syntheticActionsSource } from './synthetic/actions.js';
 import { FakeVideosArgs, fakeVideosSource } from './train/fake-video-source.js';
 
 export { resolveFfmpeg, type ResolvedFfmpeg, type FfmpegSource } from './ffmpeg/resolve-ffmpeg.js';
@@ -18,7 +18,7 @@ export { FakeVideoRecipeSchema, makeFakeClip, frameBox, type FakeVideoRecipe, ty
 export { generateFakeVideos, readFakeVideos, loadSourceImage, loadSource, type SourceMedia, clipBytes, FakeVideoManifestSchema, type FakeVideoManifest, type SourceImage } from './fake-video/fake-clips.js';
 export { clipCutmixBox, applyClipCutmix, type ClipBox, type CutmixAxes } from './train/video-cutmix.js';
 
-export { ACTION_CLASSES, renderActionClip, syntheticActionsSet, syntheticActionsSource, SyntheticActionsArgs } from './synthetic/actions.js';
+export { ACTION_CLASSES, renderActionClip, syntheticActionsSet, syntheticActionsSource, SyntheticActionsArgs, SyntheticActionsEvalArgs } from './synthetic/actions.js';
 export { FakeVideosArgs, fakeVideosSource } from './train/fake-video-source.js';
 
 /** Adds this front end's entries to the registries and returns their names. */
@@ -32,8 +32,8 @@ export function registerVideo(registries: FrontEndRegistries): string[] {
   registries.evalSets.register('synthetic_actions', {
     modality: 'video',
     description: 'the fixed test split of the synthetic action benchmark',
-    args: SyntheticActionsArgs,
-    open: async (args) => syntheticActionsSet(SyntheticActionsArgs.parse({ split: 'test', ...args })),
+    args: SyntheticActionsEvalArgs,
+    open: async (args) => syntheticActionsSet(SyntheticActionsEvalArgs.parse(args)),
   });
   registries.evalSets.register('ucf101', {
     modality: 'video',

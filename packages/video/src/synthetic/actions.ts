@@ -23,6 +23,9 @@ export const SyntheticActionsArgs = z.strictObject({
 });
 export type SyntheticActionsOptions = z.infer<typeof SyntheticActionsArgs>;
 
+/** As an evaluation set the split defaults to `test`: the train split's first clips are the teacher's first batches. */
+export const SyntheticActionsEvalArgs = SyntheticActionsArgs.extend({ split: z.enum(['train', 'test']).default('test') });
+
 const SCENE = 64;
 
 /** A random scene: a few soft coloured blobs and stripes on a gradient (periodic, so motion never runs out of picture). */
