@@ -93,11 +93,18 @@ export function collectRuns(runsDir: string): Collected {
     try {
       const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       let result: RunResult;
+      // The newest re-evaluation of the run's final weights (same step) stands in for the run's own
+      // last evaluation: it may use a corrected test set, and it carries the intervals.
+      const latest = evaluations.filter((e) => e.kind === 'eval').sort((a, b) => b.steps - a.steps || b.finishedAt.localeCompare(a.finishedAt))[0];
       if (raw['format'] === undefined && metricsFile) {
-        const latest = evaluations.filter((e) => e.kind === 'eval').sort((a, b) => b.steps - a.steps)[0];
         if (!latest) throw new Error(`written before ${RESULT_FORMAT}; \`augprior eval --model ${file.replace(/\/result\.json$/, '')}\` adds the record the report needs`);
         result = upgradeLegacy(raw, latest, file);
-      } else result = readRunResult(file);
+      } else {
+        result = readRunResult(file);
+        if (latest && result.kind === 'train' && latest.steps === result.steps && latest.eval) {
+          result = { ...result, eval: latest.eval, extra: { ...result.extra, evaluatedBy: latest.extra, ownEval: result.eval?.dataset ?? null } };
+        }
+      }
       runs.push({ file, result, curve: metricsFile && result.kind === 'train' ? readCurve(metricsFile) : [] });
     } catch (error) {
       skipped.push({ file, reason: (error as Error).message });
@@ -127,9 +134,9 @@ export function collectRuns(runsDir: string): Collected {
       }
     }
     if (existsSync(join(dir, 'result.json'))) take(join(dir, 'result.json'), join(dir, 'metrics.jsonl'), evalResults);
-    // A run's own re-evaluations stand on their own only when they do not already complete its result.
-    const upgraded = runs.at(-1)?.file === join(dir, 'result.json') && runs.at(-1)!.result.extra['upgradedFrom'] !== undefined;
-    if (!upgraded) for (const path of evalFiles) take(path);
+    // A run's own re-evaluations stand on their own only when they did not go into its result.
+    const merged = runs.at(-1)?.file === join(dir, 'result.json') && runs.at(-1)!.result.extra['evaluatedBy'] !== undefined;
+    if (!merged) for (const path of evalFiles) take(path);
   }
   return { runs, skipped };
 }

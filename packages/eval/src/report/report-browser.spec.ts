@@ -4,7 +4,7 @@
  * results; the page must log no console errors, every chart must have drawn marks, and a
  * screenshot is kept as an artifact (reports/test-artifacts/report.png).
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,10 @@ function fakeRuns(): string {
   make('video-run', 'video', ['a', 'b', 'c', 'd'], 'synthetic actions test', 0.8);
   mkdirSync(join(runs, 'evals'), { recursive: true });
   make('lrcn-on-ucf101', 'video', ['BaseballPitch', 'Biking'], 'UCF-101 split 1 test', 1, 'eval');
+  // A re-evaluation of video-run's final weights (same step) on a corrected test set replaces its own.
+  const again = JSON.parse(readFileSync(join(runs, 'video-run', 'result.json'), 'utf8')) as RunResult;
+  mkdirSync(join(runs, 'video-run', 'evals'));
+  writeFileSync(join(runs, 'video-run', 'evals', 'synthetic-abc.json'), JSON.stringify({ ...again, kind: 'eval', mode: 'eval', name: 'video-run-on-synthetic', teacher: null, eval: { ...again.eval!, dataset: 'synthetic actions test (corrected)' } }));
   mkdirSync(join(runs, 'old-run'));
   writeFileSync(join(runs, 'old-run', 'result.json'), JSON.stringify({ name: 'old' }));
   writeFileSync(join(runs, 'old-run', 'metrics.jsonl'), '');
@@ -67,6 +71,7 @@ describe('report contents', () => {
     expect(report.markdown).toMatch(/\| video \| lrcn-on-ucf101 \| UCF-101 split 1 test \| net \| - \| 100\.00% \[100\.0, 100\.0\] \|.*\| 75\.2-77\.3% \|/);
     expect(report.markdown).toMatch(/\| image \| image-run \| CIFAR-10 test \| net \| 95\.00% \| 60\.00% \[\d+\.\d, \d+\.\d\] \| 60\.00% \| 0\.63 \|/);
     expect(report.markdown).toMatch(/94\.14%/);
+    expect(report.markdown).toMatch(/\| video \| video-run \| synthetic actions test \(corrected\) \|/);
     expect(report.markdown).toMatch(/Not included \(1\): `.*old-run\/result\.json`/);
   });
 });
