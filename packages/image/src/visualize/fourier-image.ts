@@ -92,8 +92,9 @@ export class FourierImage {
     this.im = variable();
     const decay = options.decay ?? 1;
     const frequencies = rfft2dFrequencies(size);
-    // Lucent: 1 / max(f, 1/size)^decay, times sqrt(w h) for its orthonormal transform.
-    this.scale = tf.tensor2d(Float32Array.from(frequencies, (f) => size / Math.max(f, 1 / size) ** decay), [size, columns]);
+    // Lucent (PyTorch): 1 / max(f, 1/size)^decay with an orthonormal inverse FFT. (Lucid's extra
+    // sqrt(w h) belongs with TensorFlow's unnormalised irfft2d; with an orthonormal one it saturates.)
+    this.scale = tf.tensor2d(Float32Array.from(frequencies, (f) => 1 / Math.max(f, 1 / size) ** decay), [size, columns]);
     this.bases = inverseRfft2dBases(size);
     this.color = tf.tensor2d(COLOR_SQRT.flat(), [3, 3]);
   }

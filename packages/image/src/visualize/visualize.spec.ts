@@ -91,7 +91,7 @@ describe.each(['cpu', 'auto'] as const)('feature visualisation on the %s engine'
       const [r, , b] = tf.split(mean, 3, 1);
       return tf.concat([tf.sub(r!, b!), tf.sub(b!, r!)], 1);
     };
-    const result = await visualizeClasses(logitsOf, [0, 1], { size: 24, inputSize: 24, steps: 40, lr: 0.05, seed: 0 });
+    const result = await visualizeClasses(logitsOf, [0, 1], { size: 24, inputSize: 24, steps: 60, lr: 0.2, seed: 0 });
     expect(result.images.map((i) => i.length)).toEqual([24 * 24 * 3, 24 * 24 * 3]);
     const channelMean = (img: Uint8Array, c: number) => img.filter((_, i) => i % 3 === c).reduce((a, b) => a + b, 0) / (img.length / 3);
     expect(channelMean(result.images[0]!, 0)).toBeGreaterThan(channelMean(result.images[0]!, 2) + 20);
