@@ -18,7 +18,7 @@ const parse = (raw: unknown) => parseExperiment(raw, sectionValidators, 'unit.js
 describe('parseExperiment', () => {
   it('fills defaults: KL loss for distill, Adam 1e-3, constant schedule, auto engine', () => {
     const e = parse(base);
-    expect(e.loss).toEqual({ name: 'kl_divergence', args: { temperature: 8, scaleByTemperatureSquared: false } });
+    expect(e.loss).toEqual({ name: 'kl_divergence', args: { temperature: 8, scaleByTemperatureSquared: false, classBalancePower: 0 } });
     expect(e.optimizer).toMatchObject({ name: 'adam', lr: 1e-3, args: { betas: [0.9, 0.999] } });
     expect(e.engine.backend).toBe('auto');
     expect(e.data).toMatchObject({ kind: 'synthetic_single_image', imageSize: 16 });
