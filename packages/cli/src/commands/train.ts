@@ -43,6 +43,7 @@ runs/<name>/{config.json, metrics.jsonl, checkpoints/, result.json}.
   --max-steps <n>        step budget          --max-minutes <m>  wall-clock budget
   --seed <n>             seed for init, data and augmentation
   --resume <run-dir>     continue a run from its newest checkpoint (same config)
+  --samples-only         write <run>/samples.png (the first batch as the student sees it) and stop
   --backend <engine>     auto|tensorflow|torch|webgpu|wasm|cpu (default: auto, or $AUGPRIOR_BACKEND)
   --threads <n>          intra-op threads for native engines (0 = all cores)
   --data-root <dir>      data root (default: $AUGPRIOR_DATA, ../shared/data, ~/.cache/augprior)
@@ -81,6 +82,7 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
     'max-minutes': { type: 'string' },
     seed: { type: 'string' },
     resume: { type: 'string' },
+    'samples-only': { type: 'boolean' },
   });
   if (flags['help']) {
     io.stdout.write(`${TRAIN_HELP}\n`);
@@ -102,6 +104,17 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
   const trainData = await dataSources.get(e.data.kind).open(splitKind(e.data)[1], context);
   const studentFeatures = e.student.features ? createFeatureExtractor(e.student.features) : undefined;
   if (studentFeatures) note(io, `[augprior] student features: ${studentFeatures.description}`);
+  if (flags['samples-only'] === true) {
+    // Only the contact sheet (e.g. for a run made before runs wrote one): no teacher, no training.
+    try {
+      const written = await writeSampleSheet(join(runDir.path, 'samples.png'), trainData, { ...(studentFeatures ? { features: studentFeatures } : {}) });
+      note(io, written ? `[augprior] first training inputs -> ${join(runDir.path, 'samples.png')}` : `[augprior] ${join(runDir.path, 'samples.png')} already exists`);
+      return 0;
+    } finally {
+      trainData.dispose();
+      student.dispose();
+    }
+  }
   const teacher = e.teacher ? await teacherKinds.get(e.teacher.kind).load(splitKind(e.teacher)[1], context) : undefined;
   const evalSet = e.eval ? await evalSets.get(e.eval.kind).open(splitKind(e.eval)[1], context) : undefined;
   const progress = createProgress({ label: e.name, unit: 'img', mode: (stringFlag(flags, 'progress') ?? 'auto') as ProgressMode, stream: io.stderr });
