@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,13 @@ describe('augprior train --json: the tiny supervised + distillation job on gener
     expect(top1(t).high).toBeGreaterThanOrEqual(top1(t).value);
     expect(readRunResult(join(cwd, 'runs/tiny-supervised/result.json'))).toEqual(t);
     expect(readFileSync(join(cwd, 'runs/tiny-supervised/samples.png')).subarray(1, 4).toString()).toBe('PNG');
+    // --samples-only redraws a missing sheet and trains nothing.
+    const metricsBefore = readFileSync(join(cwd, 'runs/tiny-supervised/metrics.jsonl'), 'utf8');
+    rmSync(join(cwd, 'runs/tiny-supervised/samples.png'));
+    const sheet = await runCli(['train', '--resume', 'runs/tiny-supervised', '--samples-only'], { cwd });
+    expect(sheet.code, sheet.stderr).toBe(0);
+    expect(existsSync(join(cwd, 'runs/tiny-supervised/samples.png'))).toBe(true);
+    expect(readFileSync(join(cwd, 'runs/tiny-supervised/metrics.jsonl'), 'utf8')).toBe(metricsBefore);
 
     const student = await runCli(['train', '--config', experiment('tiny-distill.json'), '--max-steps', '200', '--progress', 'off', '--json'], { cwd });
     expect(student.code, student.stderr).toBe(0);
