@@ -2,13 +2,15 @@
  * @augprior/video: the video front end. Its data sources, evaluation sets and teachers join core's
  * registries through `registerVideo`, which only the CLI calls (nothing registers on import).
  */
+import { resolve } from 'node:path';
 import { dataPath, type FrontEndRegistries } from '@augprior/core';
 import { Ucf101Args, ucf101Set } from './ucf101/ucf101-set.js';
 import { SyntheticActionsArgs, SyntheticActionsEvalArgs, syntheticActionsSet, syntheticActionsSource } from './synthetic/actions.js';
 import { FakeVideosArgs, fakeVideosSource } from './train/fake-video-source.js';
 
 export { resolveFfmpeg, type ResolvedFfmpeg, type FfmpegSource } from './ffmpeg/resolve-ffmpeg.js';
-export { decodeFrames, strideSampleIndices, type DecodedVideo } from './ffmpeg/decode-frames.js';
+export { decodeFrames, strideSampleIndices, type DecodedVideo, type DecodeOptions, type FrameFit } from './ffmpeg/decode-frames.js';
+export { decodeFramesCached, frameCacheKey } from './ffmpeg/frame-cache.js';
 export { encodeMp4 } from './ffmpeg/encode-mp4.js';
 export { readClassIndex, readSplit, type SplitEntry } from './ucf101/splits.js';
 export { ucf101Set, Ucf101Args, type Ucf101Options, type Ucf101Report } from './ucf101/ucf101-set.js';
@@ -39,9 +41,9 @@ export function registerVideo(registries: FrontEndRegistries): string[] {
     modality: 'video',
     description: 'UCF-101 videos of an official split present on disk, 10-clip test protocol (softmax averaged per video), undecodable/truncated videos skipped with a report',
     args: Ucf101Args,
-    open: async (args, { dataRoot }) => {
+    open: async (args, { dataRoot, cwd }) => {
       const options = Ucf101Args.parse(args);
-      return ucf101Set({ ...options, videosDir: dataPath(dataRoot, options.videos, 'the UCF-101 videos'), splitsDir: dataPath(dataRoot, options.splits, 'the UCF-101 split lists') });
+      return ucf101Set({ ...options, ...(options.frameCache ? { frameCache: resolve(cwd, options.frameCache) } : {}), videosDir: dataPath(dataRoot, options.videos, 'the UCF-101 videos'), splitsDir: dataPath(dataRoot, options.splits, 'the UCF-101 split lists') });
     },
   });
   registries.dataSources.register('fake_videos', {

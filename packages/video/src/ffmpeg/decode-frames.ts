@@ -29,7 +29,16 @@ function scaleFilter(width: number, height: number, fit: FrameFit): string {
   return `scale='max(${width},ceil(iw*${height}/ih))':'max(${height},ceil(ih*${width}/iw))':flags=bilinear,crop=${width}:${height}`;
 }
 
-export async function decodeFrames(file: string, options: { width: number; height: number; pixelFormat: 'rgb24' | 'bgr24'; fit?: FrameFit }): Promise<DecodedVideo> {
+export interface DecodeOptions {
+  width: number;
+  height: number;
+  pixelFormat: 'rgb24' | 'bgr24';
+  fit?: FrameFit;
+  /** Resample to this frame rate (ffmpeg's fps filter: frames dropped or repeated); default: every decoded frame. */
+  fps?: number;
+}
+
+export async function decodeFrames(file: string, options: DecodeOptions): Promise<DecodedVideo> {
   if (!existsSync(file)) throw new AugpriorError('data.missing', `video not found: ${file}`);
   const binary = await resolveFfmpeg();
   const frameBytes = options.width * options.height * 3;
@@ -41,7 +50,7 @@ export async function decodeFrames(file: string, options: { width: number; heigh
     ffmpeg(file)
       .setFfmpegPath(binary.path)
       .noAudio()
-      .videoFilters(scaleFilter(options.width, options.height, options.fit ?? 'stretch'))
+      .videoFilters([...(options.fps ? [`fps=${options.fps}`] : []), scaleFilter(options.width, options.height, options.fit ?? 'stretch')])
       .outputOptions(['-f', 'rawvideo', '-pix_fmt', options.pixelFormat, '-vsync', 'passthrough'])
       .on('stderr', (line: string) => (stderr += `${line}\n`))
       .on('error', (error: Error) => reject(new AugpriorError('data.corrupt-video', `cannot decode video ${file}: ${lastLines(stderr) || error.message}`, 'the file is truncated or not a video; remove or replace it')))

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { decodeFrames, strideSampleIndices } from './decode-frames.js';
 import { aviDeclaredSeconds, parseFfmpegReport, probeVideo } from './probe-video.js';
+import { decodeFramesCached, frameCacheKey } from './frame-cache.js';
 import { resolveFfmpeg } from './resolve-ffmpeg.js';
 
 const CLIPS = resolve(import.meta.dirname, '../../../../../shared/data/ucf101/clips');
@@ -115,6 +116,23 @@ describe.runIf(existsSync(CLIPS))('decodeFrames on the UCF-101 clips in ../share
         expect(decoded.frames.length, file).toBe(frames);
       }
     }
+  });
+  it('resamples to a chosen frame rate and caches decoded frames byte for byte', async () => {
+    const file = join(CLIPS, 'Shotput', 'v_Shotput_g05_c02.avi'); // 130 frames at 25 fps, 5.2 s
+    const options = { width: 24, height: 16, pixelFormat: 'rgb24' as const };
+    const half = await decodeFrames(file, { ...options, fps: 12.5 });
+    expect(Math.abs(half.frames.length - 65)).toBeLessThanOrEqual(1);
+    const cache = mkdtempSync(join(tmpdir(), 'augprior-frames-'));
+    const first = await decodeFramesCached(file, options, cache);
+    const second = await decodeFramesCached(file, options, cache);
+    expect([first.cached, second.cached]).toEqual([false, true]);
+    expect(second.frames.length).toBe(130);
+    expect(Buffer.concat(second.frames).equals(Buffer.concat(first.frames))).toBe(true);
+    // Another size is another entry; a damaged entry is decoded again.
+    expect((await decodeFramesCached(file, { ...options, width: 12 }, cache)).cached).toBe(false);
+    const entry = join(cache, `${frameCacheKey(file, options)}.frames`);
+    writeFileSync(entry, readFileSync(entry).subarray(0, 500));
+    expect((await decodeFramesCached(file, options, cache)).cached).toBe(false);
   });
   it('flags a cut-off AVI as truncated from its own header', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'augprior-video-'));

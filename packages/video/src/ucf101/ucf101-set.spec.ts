@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,23 @@ describe.runIf(existsSync(CLIPS))('UCF-101 evaluation set on the shared clips', 
     expect(tf.memory().numTensors).toBe(before);
     expect(labels.map((l) => set.classNames![l])).toEqual(['ApplyEyeMakeup', 'BaseballPitch', 'Basketball']);
     expect(set.report()).toEqual({ listed: 3783, present: 3, evaluated: 3, skipped: [] });
+  });
+
+  it('gives the same clips through the frame cache, which it fills on the first pass', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'augprior-ucf-cache-'));
+    const options = { videos: '', splits: '', split: 1 as const, part: 'test' as const, frames: 4, size: [24, 24] as [number, number], clips: 3, fit: 'short-side-crop' as const, videosDir: CLIPS, splitsDir: SPLITS, limit: 2 };
+    const pass = async (frameCache?: string) => {
+      const values: number[] = [];
+      for await (const batch of ucf101Set({ ...options, ...(frameCache ? { frameCache } : {}) }).batches(6)) {
+        values.push(...batch.x.dataSync());
+        tf.dispose([batch.x, batch.y]);
+      }
+      return values;
+    };
+    const plain = await pass();
+    expect(await pass(cache)).toEqual(plain);
+    expect(readdirSync(cache).filter((f) => f.endsWith('.frames')).length).toBe(2);
+    expect(await pass(cache)).toEqual(plain);
   });
 
   it('restricts to a teacher\'s classes, re-indexed in its order', () => {

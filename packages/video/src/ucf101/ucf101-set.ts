@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AugpriorError, tf, type LabeledDataset } from '@augprior/core';
 import { decodeFrames } from '../ffmpeg/decode-frames.js';
+import { decodeFramesCached } from '../ffmpeg/frame-cache.js';
 import { probeVideo } from '../ffmpeg/probe-video.js';
 import { testClipIndices } from '../sampling/clip-sampling.js';
 import { readClassIndex, readSplit } from './splits.js';
@@ -30,6 +31,10 @@ export const Ucf101Args = z.strictObject({
   fit: z.enum(['stretch', 'short-side-crop']).default('short-side-crop'),
   /** Keep only these classes, re-indexed in this order (a teacher trained on a subset of UCF-101). */
   classes: z.array(z.string().min(1)).min(1).optional(),
+  /** Resample every video to this frame rate before sampling clips (default: its own frames). */
+  fps: z.number().positive().optional(),
+  /** Keep decoded frames here (e.g. runs/frame-cache) so later evaluations skip ffmpeg. */
+  frameCache: z.string().min(1).optional(),
   limit: z.number().int().positive().optional(),
 });
 export type Ucf101Options = z.infer<typeof Ucf101Args>;
@@ -68,7 +73,8 @@ export function ucf101Set(options: Ucf101Options & { videosDir: string; splitsDi
     try {
       const info = await probeVideo(file);
       if (info.truncated) throw new AugpriorError('data.truncated-video', `${file} decodes to ${info.decodedSeconds.toFixed(2)} s of the ${info.declaredSeconds.toFixed(2)} s its header declares (truncated)`);
-      const video = await decodeFrames(file, { width, height, pixelFormat: 'rgb24', fit: options.fit });
+      const decode = { width, height, pixelFormat: 'rgb24' as const, fit: options.fit, ...(options.fps ? { fps: options.fps } : {}) };
+      const video = options.frameCache ? await decodeFramesCached(file, decode, options.frameCache) : await decodeFrames(file, decode);
       const out = new Float32Array(options.clips * T * frameSize);
       testClipIndices(video.frames.length, Math.min(window, video.frames.length), T, options.clips).forEach((indices, clip) =>
         indices.forEach((frame, t) => {
