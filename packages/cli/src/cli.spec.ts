@@ -55,6 +55,12 @@ describe('augprior train --json: the tiny supervised + distillation job on gener
     expect(visualized.code, visualized.stderr).toBe(0);
     expect(visualized.json()).toMatchObject({ rows: ['teacher', 'student'], steps: 4 });
     expect(readFileSync(join(cwd, 'runs/tiny-distill/visualize/grid.png')).subarray(1, 4).toString()).toBe('PNG');
+    const channels = await runCli(['image', 'visualize', '--run', 'runs/tiny-distill', '--channels', '1,5', '--steps', '3', '--json'], { cwd });
+    expect(channels.code, channels.stderr).toBe(0);
+    expect(channels.json()).toMatchObject({ rows: ['teacher', 'student'], channels: [1, 5] });
+    expect(existsSync(join(cwd, 'runs/tiny-distill/visualize-channels/student-channel-5.png'))).toBe(true);
+    const badChannel = await runCli(['image', 'visualize', '--run', 'runs/tiny-distill', '--channels', '4096', '--steps', '1'], { cwd });
+    expect(badChannel.stderr).toMatch(/feature map has \d+ channels; 4096 is out of range/);
     const badClass = await runCli(['image', 'visualize', '--run', 'runs/tiny-distill', '--classes', 'giant_panda'], { cwd });
     expect(badClass.code).not.toBe(0);
     expect(badClass.stderr).toMatch(/no class "giant_panda"/);

@@ -48,7 +48,7 @@ export { saveCheckpoint, restoreLatestCheckpoint, loadModelWeights, listCheckpoi
 export { encodeSafetensors, decodeSafetensors, type SafeTensor } from './trainer/safetensors.js';
 export { writeFileAtomic } from './trainer/atomic-write.js';
 export { normalizeInput, studentInput, type Normalization } from './trainer/preprocess.js';
-export { loadRunModel, teacherFromRun } from './trainer/teacher-from-run.js';
+export { loadRunModel, teacherFromRun, type LoadedRunModel } from './trainer/teacher-from-run.js';
 export { measureThroughput, BenchWorkloadSchema, type BenchWorkload, type EngineThroughput } from './bench/throughput.js';
 export { colorJitter, type JitterStrength } from './imaging/color-jitter.js';
 export { resizeRegion, type Interpolation } from './imaging/resample.js';

@@ -31,7 +31,7 @@ const ImageNetArgs = z.strictObject({
   limit: z.number().int().positive().optional(),
 });
 
-export { visualizeClasses, type VisualizeOptions, type Visualization } from './visualize/activation-max.js';
+export { visualizeClasses, visualizeChannels, maximize, type VisualizeOptions, type Visualization } from './visualize/activation-max.js';
 export { FourierImage, inverseRfft2dBases, rfft2dFrequencies } from './visualize/fourier-image.js';
 export { standardTransforms, rotateImage, scaleImage, resizeImage } from './visualize/robust-transforms.js';
 

@@ -153,6 +153,7 @@ export async function loadTeacherDir(dir: string): Promise<LoadedTeacher> {
     description,
     numClasses: spec.numClasses,
     logits: (x) => tf.tidy(() => network.forward!(prepareInput(x, spec.input))),
+    ...(network.featureMap ? { featureMap: (x: Tensor) => tf.tidy(() => network.featureMap!(prepareInput(x, spec.input))) } : {}),
     dispose: () => network.dispose(),
   };
 }
@@ -160,6 +161,7 @@ export async function loadTeacherDir(dir: string): Promise<LoadedTeacher> {
 interface Network {
   name: string;
   forward?(x: Tensor): Tensor;
+  featureMap?(x: Tensor): Tensor;
   forwardAsync?(x: Tensor): Promise<Tensor>;
   dispose(): void;
 }
@@ -170,7 +172,7 @@ async function loadNetwork(dir: string, spec: TeacherSpec): Promise<Network> {
     case 'registry': {
       const net = createModel(model.arch, { numClasses: spec.numClasses, inChannels: spec.input.channels }, 0);
       loadModelWeights(join(dir, 'model.safetensors'), net);
-      return { name: model.arch, forward: (x) => net.forward(x, { training: false }), dispose: () => net.dispose() };
+      return { name: model.arch, forward: (x) => net.forward(x, { training: false }), ...(net.featureMap ? { featureMap: (x: Tensor) => net.featureMap!(x, { training: false }) } : {}), dispose: () => net.dispose() };
     }
     case 'tfjs-layers': {
       const net = await loadLayersModelFromFolder(join(dir, model.path), { stripSoftmax: false });

@@ -44,6 +44,7 @@ export async function imageCommand(argv: string[], io: CommandIO): Promise<numbe
     'export-png': { type: 'string' },
     run: { type: 'string' },
     classes: { type: 'string' },
+    channels: { type: 'string' },
     steps: { type: 'string' },
     lr: { type: 'string' },
   });

@@ -7,15 +7,16 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { AugpriorError, RunDir, evalSets, loadRunModel, resolveDataRoot, selectEngine, splitKind, studentInput, teacherKinds, tf, writeFileAtomic, type Tensor } from '@augprior/core';
-import { visualizeClasses } from '@augprior/image';
+import { AugpriorError, RunDir, evalSets, loadRunModel, resolveDataRoot, selectEngine, splitKind, studentInput, teacherKinds, tf, writeFileAtomic, type LoadedRunModel, type Teacher, type Tensor } from '@augprior/core';
+import { visualizeChannels, visualizeClasses } from '@augprior/image';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { intFlag, stringFlag, type Flags } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
 
-export const VISUALIZE_HELP = `augprior image visualize --run <run-dir> [--classes giant_panda,harp | 3,5] [--steps 256] [--size S] [--lr 0.05] [--seed 0] [--json]
+export const VISUALIZE_HELP = `augprior image visualize --run <run-dir> [--classes giant_panda,harp | 3,5 | --channels 0,7] [--steps 256] [--size S] [--lr 0.05] [--seed 0] [--json]
   activation maximisation (Lucent-style: decorrelated Fourier image, jitter/scale/rotate, Adam) of
-  class logits, for the run's teacher and its student side by side -> <run>/visualize/.`;
+  class logits, or of channels of the last feature map before pooling, for the run's teacher and its
+  student side by side -> <run>/visualize/ (channels: visualize-channels/).`;
 
 const normalizeName = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '_');
 
@@ -72,6 +73,8 @@ export async function visualizeCommand(flags: Flags, io: CommandIO): Promise<num
         tf.dispose([first.x, first.y]);
       }
     }
+    const channelList = stringFlag(flags, 'channels');
+    if (channelList) return await visualizeChannelsOf(channelList, { dir, inputSize, flags, io, student, ...(teacher ? { teacher } : {}) });
     const wanted = (stringFlag(flags, 'classes') ?? Array.from({ length: Math.min(student.model.numClasses, 10) }, (_, i) => String(i)).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
     const classes = resolveClasses(wanted, evalSet?.classNames, student.model.numClasses);
     const names = classes.map((c) => evalSet?.classNames?.[c] ?? String(c));
@@ -105,4 +108,39 @@ export async function visualizeCommand(flags: Flags, io: CommandIO): Promise<num
     teacher?.dispose();
     student.model.dispose();
   }
+}
+
+/** `--channels`: the mean activation of each channel of the last feature map, teacher and student (each where it exposes one). */
+async function visualizeChannelsOf(list: string, context: { dir: string; inputSize: number; flags: Flags; io: CommandIO; student: LoadedRunModel; teacher?: Teacher }): Promise<number> {
+  const { dir, inputSize, flags, io, student, teacher } = context;
+  const channels = list.split(',').map((item) => {
+    if (!/^\d+$/.test(item.trim())) throw new AugpriorError('visualize.bad-channel', `channel "${item}" is not an index`);
+    return Number(item.trim());
+  });
+  const models: Array<{ role: string; featureMapOf: (x: Tensor) => Tensor }> = [];
+  if (teacher?.featureMap) models.push({ role: 'teacher', featureMapOf: (x) => teacher.featureMap!(x) });
+  else if (teacher) note(io, `[visualize] the teacher (${teacher.description}) exposes no feature map; student only`);
+  const map = student.model.featureMap?.bind(student.model);
+  if (!map) throw new AugpriorError('visualize.no-feature-map', `${student.model.arch} exposes no feature map (resnet*, wrn_*, mobilenet_* do)`);
+  models.push({ role: 'student', featureMapOf: (x) => map(studentInput(x, student.normalize), { training: false }) });
+  const size = intFlag(flags, 'size') ?? (inputSize < 64 ? 2 * inputSize : inputSize);
+  const options = { size, inputSize, steps: intFlag(flags, 'steps') ?? 256, lr: Number(stringFlag(flags, 'lr') ?? 0.05), seed: intFlag(flags, 'seed') ?? 0 };
+  const out = join(dir, 'visualize-channels');
+  mkdirSync(out, { recursive: true });
+  const rows: Uint8Array[][] = [];
+  const summary: Record<string, unknown> = { run: dir, channels, size, inputSize, steps: options.steps, lr: options.lr, seed: options.seed, models: {} };
+  for (const model of models) {
+    const probe = tf.tidy(() => model.featureMapOf(tf.zeros([1, inputSize, inputSize, 3])).shape[3]!);
+    const tooHigh = channels.find((c) => c >= probe);
+    if (tooHigh !== undefined) throw new AugpriorError('visualize.bad-channel', `the ${model.role}'s feature map has ${probe} channels; ${tooHigh} is out of range`);
+    const result = await visualizeChannels(model.featureMapOf, channels, { ...options, onStep: (step, value) => note(io, `[visualize] ${model.role} step ${step}/${options.steps}: mean channel activation ${value.toFixed(3)}`) });
+    rows.push(result.images);
+    (summary['models'] as Record<string, unknown>)[model.role] = { finalActivations: result.finalLogits, channelsInMap: probe };
+    for (const [i, rgb] of result.images.entries()) writeFileAtomic(join(out, `${model.role}-channel-${channels[i]}.png`), await sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
+  }
+  writeFileAtomic(join(out, 'grid.png'), await gridPng(rows, size, Math.max(size, 128)));
+  summary['rows'] = models.map((m) => m.role);
+  writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  emitResult(io, flags['json'] === true, summary, () => `${models.map((m) => m.role).join(' and ')}: channels ${channels.join(', ')} -> ${join(out, 'grid.png')}`);
+  return 0;
 }

@@ -12,6 +12,12 @@ export abstract class Classifier extends Module {
   }
 
   abstract override forward(x: Tensor, options: ForwardOptions): Tensor;
+
+  /**
+   * The last feature map before global pooling, [n, h, w, channels], for architectures that have
+   * one (feature visualisation of channels). Absent where the architecture does not expose it.
+   */
+  featureMap?(x: Tensor, options: ForwardOptions): Tensor;
 }
 
 export interface ModelArgs {

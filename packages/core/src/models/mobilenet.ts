@@ -56,11 +56,12 @@ export class MobileNetV1 extends Classifier {
     this.linear = this.addModule('linear', new Linear(rng, inPlanes, args.numClasses));
   }
 
+  override featureMap(x: Tensor, options: ForwardOptions): Tensor {
+    return tf.tidy(() => this.layers.forward(tf.relu(this.bn1.forward(this.conv1.forward(x), options)), options));
+  }
+
   forward(x: Tensor, options: ForwardOptions): Tensor {
-    return tf.tidy(() => {
-      const stem = tf.relu(this.bn1.forward(this.conv1.forward(x), options));
-      return this.linear.forward(globalAvgPool(this.layers.forward(stem, options)));
-    });
+    return tf.tidy(() => this.linear.forward(globalAvgPool(this.featureMap(x, options))));
   }
 }
 

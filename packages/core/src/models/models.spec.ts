@@ -74,3 +74,23 @@ describe('optionAShortcut', () => {
     expect(optionAShortcut(tf.zeros([1, 5, 5, 2]), 1).shape).toEqual([1, 3, 3, 4]);
   });
 });
+
+describe('feature maps', () => {
+  it('featureMap is the map forward pools (resnet, wide resnet, mobilenet)', () => {
+    for (const arch of ['resnet8', 'wrn_16_1', 'mobilenet_cifar_small']) {
+      const model = createModel(arch, { numClasses: 4 }, 0);
+      tf.tidy(() => {
+        const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 1);
+        const map = model.featureMap!(x, { training: false });
+        expect(map.shape.length, arch).toBe(4);
+        expect(map.shape[0]).toBe(2);
+        // The head is global average pooling then a linear layer: its input width is the map's channel count.
+        const head = model.namedParameters().find(([name]) => /(linear|fc)\.weight$/.test(name));
+        expect(head, arch).toBeDefined();
+        expect(head![1].shape, arch).toContain(map.shape[3]);
+        expect(model.forward(x, { training: false }).shape).toEqual([2, 4]);
+      });
+      model.dispose();
+    }
+  });
+});

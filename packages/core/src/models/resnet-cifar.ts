@@ -77,12 +77,16 @@ export class CifarResNet extends Classifier {
     this.linear = this.addModule('linear', new Linear(rng, 64, args.numClasses));
   }
 
-  forward(x: Tensor, options: ForwardOptions): Tensor {
+  override featureMap(x: Tensor, options: ForwardOptions): Tensor {
     return tf.tidy(() => {
       let out = tf.relu(this.bn1.forward(this.conv1.forward(x), options));
       for (const layer of this.layers) out = layer.forward(out, options);
-      return this.linear.forward(globalAvgPool(out));
+      return out;
     });
+  }
+
+  forward(x: Tensor, options: ForwardOptions): Tensor {
+    return tf.tidy(() => this.linear.forward(globalAvgPool(this.featureMap(x, options))));
   }
 }
 

@@ -69,12 +69,16 @@ export class WideResNet extends Classifier {
     this.fc = this.addModule('fc', new Linear(rng, widths[3]!, args.numClasses));
   }
 
-  forward(x: Tensor, options: ForwardOptions): Tensor {
+  override featureMap(x: Tensor, options: ForwardOptions): Tensor {
     return tf.tidy(() => {
       let out = this.conv1.forward(x);
       for (const block of this.blocks) out = block.forward(out, options);
-      return this.fc.forward(globalAvgPool(tf.relu(this.bn1.forward(out, options))));
+      return tf.relu(this.bn1.forward(out, options));
     });
+  }
+
+  forward(x: Tensor, options: ForwardOptions): Tensor {
+    return tf.tidy(() => this.fc.forward(globalAvgPool(this.featureMap(x, options))));
   }
 }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AugpriorError } from '../errors.js';
 import { createModel } from '../models/index.js';
 import type { Classifier } from '../models/classifier.js';
-import { tf } from '../tf.js';
+import { tf, type Tensor } from '../tf.js';
 import { listCheckpoints, loadModelWeights } from './checkpoint.js';
 import { studentInput, type Normalization } from './preprocess.js';
 import { RunDir } from './run-dir.js';
@@ -57,6 +57,7 @@ export function teacherFromRun(args: z.infer<typeof TeacherFromRunArgs>, cwd: st
     description: `${model.arch} from run ${args.path} (step ${step})`,
     numClasses: model.numClasses,
     logits: (x, plan) => tf.tidy(() => model.forward(studentInput(x, normalize, extractor, plan), { training: false })),
+    ...(model.featureMap && !extractor ? { featureMap: (x: Tensor) => tf.tidy(() => model.featureMap!(studentInput(x, normalize), { training: false })) } : {}),
     dispose: () => model.dispose(),
   };
 }

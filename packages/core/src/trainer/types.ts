@@ -55,6 +55,8 @@ export interface Teacher {
   readonly description: string;
   readonly numClasses: number;
   logits(x: Tensor, plan?: FeaturePlan): Tensor;
+  /** The network's last feature map before pooling [n, h, w, channels] (same input as `logits`), where it has one. */
+  featureMap?(x: Tensor): Tensor;
   /** When present, the way to run this teacher (`logits` then throws). The result is the caller's. */
   logitsAsync?(x: Tensor, plan?: FeaturePlan): Promise<Tensor>;
   dispose(): void;

@@ -94,12 +94,15 @@ export async function buildReport(collected: Collected, outDir: string, options:
     return run.result.kind === 'train' && existsSync(file) ? [{ name: run.result.name, source: run.result.source, png: readFileSync(file).toString('base64') }] : [];
   });
   // Feature visualisations (`augprior image visualize`): rows teacher / student, one column per class.
-  const visuals = collected.runs.flatMap((run) => {
-    const dir = join(dirname(run.file), 'visualize');
-    if (run.result.kind !== 'train' || !existsSync(join(dir, 'grid.png')) || !existsSync(join(dir, 'summary.json'))) return [];
-    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { classes?: string[]; rows?: string[] };
-    return [{ name: run.result.name, classes: summary.classes ?? [], rows: summary.rows ?? [], png: readFileSync(join(dir, 'grid.png')).toString('base64') }];
-  });
+  const visuals = collected.runs.flatMap((run) =>
+    ['visualize', 'visualize-channels'].flatMap((folder) => {
+      const dir = join(dirname(run.file), folder);
+      if (run.result.kind !== 'train' || !existsSync(join(dir, 'grid.png')) || !existsSync(join(dir, 'summary.json'))) return [];
+      const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { classes?: string[]; channels?: number[]; rows?: string[] };
+      const columns = summary.classes ?? (summary.channels ?? []).map((c) => `channel ${c}`);
+      return [{ name: run.result.name, classes: columns, rows: summary.rows ?? [], png: readFileSync(join(dir, 'grid.png')).toString('base64') }];
+    }),
+  );
   const markdown = summaryMarkdown(rows, collected);
   const table = [
     '<table><thead><tr><th>modality</th><th>run</th><th>test set</th><th>student</th><th>teacher top-1</th><th>student top-1 [95% CI]</th><th>class-balanced</th><th>student / teacher</th><th>samples seen</th><th>minutes</th><th>paper (1 source)</th></tr></thead><tbody>',

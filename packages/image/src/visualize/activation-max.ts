@@ -23,44 +23,52 @@ export interface VisualizeOptions {
 export interface Visualization {
   /** One HWC uint8 RGB image of size x size per class. */
   images: Uint8Array[];
-  /** The mean target logit on the untransformed images at the end. */
+  /** The objective (target logit or mean channel activation) on the untransformed images at the end. */
   finalLogits: number[];
 }
 
-/** `logitsOf` maps [n, s, s, 3] in [0, 1] to logits [n, classes] and must be differentiable. */
-export async function visualizeClasses(logitsOf: (x: Tensor) => Tensor, classes: readonly number[], options: VisualizeOptions): Promise<Visualization> {
-  const param = new FourierImage({ size: options.size, batch: classes.length, seed: options.seed });
+/**
+ * The shared loop: `objectiveOf` maps the batch of images [n, s, s, 3] in [0, 1] (row i for target
+ * i) to the n values to raise, and must be differentiable.
+ */
+export async function maximize(objectiveOf: (x: Tensor) => Tensor, count: number, options: VisualizeOptions): Promise<Visualization> {
+  const param = new FourierImage({ size: options.size, batch: count, seed: options.seed });
   const optimizer = tf.train.adam(options.lr);
   try {
     for (let step = 1; step <= options.steps; step++) {
       const rng = Rng.derive(options.seed, 0x76697a, step); // 'viz'
-      const cost = optimizer.minimize(
-        () =>
-          tf.tidy(() => {
-            const seen = resizeImage(standardTransforms(param.rgb(), rng), options.inputSize, options.inputSize);
-            const logits = logitsOf(seen);
-            const picked = tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(Array.from(classes), 'int32'), logits.shape[1]!)), 1);
-            return tf.neg(tf.mean(picked)) as tf.Scalar;
-          }),
-        true,
-        param.variables(),
-      );
+      const cost = optimizer.minimize(() => tf.tidy(() => tf.neg(tf.mean(objectiveOf(resizeImage(standardTransforms(param.rgb(), rng), options.inputSize, options.inputSize)))) as tf.Scalar), true, param.variables());
       if (cost) {
         if (options.onStep && (step % 25 === 0 || step === options.steps)) options.onStep(step, -(await cost.data())[0]!);
         cost.dispose();
       }
     }
-    const { images, finalLogits } = tf.tidy(() => {
+    return tf.tidy(() => {
       const rgb = param.rgb();
-      const logits = logitsOf(resizeImage(rgb, options.inputSize, options.inputSize));
-      const picked = tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(Array.from(classes), 'int32'), logits.shape[1]!)), 1);
+      const final = objectiveOf(resizeImage(rgb, options.inputSize, options.inputSize));
       const bytes = tf.cast(tf.round(tf.mul(rgb, 255)), 'int32').dataSync();
       const pixels = options.size * options.size * 3;
-      return { images: classes.map((_, i) => Uint8Array.from(bytes.subarray(i * pixels, (i + 1) * pixels))), finalLogits: Array.from(picked.dataSync()) };
+      return { images: Array.from({ length: count }, (_, i) => Uint8Array.from(bytes.subarray(i * pixels, (i + 1) * pixels))), finalLogits: Array.from(final.dataSync()) };
     });
-    return { images, finalLogits };
   } finally {
     optimizer.dispose();
     param.dispose();
   }
+}
+
+/** Class logits: `logitsOf` maps [n, s, s, 3] in [0, 1] to logits [n, classes]. */
+export async function visualizeClasses(logitsOf: (x: Tensor) => Tensor, classes: readonly number[], options: VisualizeOptions): Promise<Visualization> {
+  return maximize((x) => {
+    const logits = logitsOf(x);
+    return tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(Array.from(classes), 'int32'), logits.shape[1]!)), 1);
+  }, classes.length, options);
+}
+
+/** Channels of a feature map: `featureMapOf` maps [n, s, s, 3] in [0, 1] to [n, h, w, channels]; the mean activation of each row's channel is raised. */
+export async function visualizeChannels(featureMapOf: (x: Tensor) => Tensor, channels: readonly number[], options: VisualizeOptions): Promise<Visualization> {
+  return maximize((x) => {
+    const map = featureMapOf(x);
+    const means = tf.mean(map, [1, 2]);
+    return tf.sum(tf.mul(means, tf.oneHot(tf.tensor1d(Array.from(channels), 'int32'), map.shape[3]!)), 1);
+  }, channels.length, options);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, selectEngine, tf } from '@augprior/core';
-import { visualizeClasses } from './activation-max.js';
+import { visualizeChannels, visualizeClasses } from './activation-max.js';
 import { FourierImage, inverseRfft2dBases, rfft2dFrequencies } from './fourier-image.js';
 import { resizeImage, rotateImage, scaleImage, standardTransforms } from './robust-transforms.js';
 
@@ -97,6 +97,11 @@ describe.each(['cpu', 'auto'] as const)('feature visualisation on the %s engine'
     expect(channelMean(result.images[0]!, 0)).toBeGreaterThan(channelMean(result.images[0]!, 2) + 20);
     expect(channelMean(result.images[1]!, 2)).toBeGreaterThan(channelMean(result.images[1]!, 0) + 20);
     expect(result.finalLogits.every((l) => l > 0.1)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    // A channel objective: channel 1 of a toy feature map is the green channel, channel 0 red.
+    const channels = await visualizeChannels((x) => x, [1, 0], { size: 16, inputSize: 16, steps: 40, lr: 0.2, seed: 1 });
+    expect(channelMean(channels.images[0]!, 1)).toBeGreaterThan(channelMean(channels.images[1]!, 1));
+    expect(channelMean(channels.images[1]!, 0)).toBeGreaterThan(channelMean(channels.images[0]!, 0));
     expect(tf.memory().numTensors).toBe(before);
     const param = new FourierImage({ size: 8, batch: 1, seed: 3 });
     const again = new FourierImage({ size: 8, batch: 1, seed: 3 });
