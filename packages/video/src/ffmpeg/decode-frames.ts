@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import { AugpriorError } from '@augprior/core';
+import { aviDeclaredSecondsOf, parseFfmpegReport } from './probe-video.js';
 import { resolveFfmpeg } from './resolve-ffmpeg.js';
 
 export interface DecodedVideo {
@@ -14,6 +15,10 @@ export interface DecodedVideo {
   height: number;
   /** One HWC uint8 frame per entry. */
   frames: Uint8Array[];
+  /** Duration the file declares vs the time decoding reached; `truncated` when decoding stopped well short. */
+  declaredSeconds: number;
+  decodedSeconds: number;
+  truncated: boolean;
 }
 
 /**
@@ -45,23 +50,28 @@ export async function decodeFrames(file: string, options: DecodeOptions): Promis
   const chunks: Buffer[] = [];
   const sink = new PassThrough();
   sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+  let stderr = '';
   await new Promise<void>((resolve, reject) => {
-    let stderr = '';
     ffmpeg(file)
       .setFfmpegPath(binary.path)
       .noAudio()
       .videoFilters([...(options.fps ? [`fps=${options.fps}`] : []), scaleFilter(options.width, options.height, options.fit ?? 'stretch')])
-      .outputOptions(['-f', 'rawvideo', '-pix_fmt', options.pixelFormat, '-vsync', 'passthrough'])
+      .outputOptions(['-f', 'rawvideo', '-pix_fmt', options.pixelFormat, '-vsync', 'passthrough', '-stats'])
       .on('stderr', (line: string) => (stderr += `${line}\n`))
       .on('error', (error: Error) => reject(new AugpriorError('data.corrupt-video', `cannot decode video ${file}: ${lastLines(stderr) || error.message}`, 'the file is truncated or not a video; remove or replace it')))
-      .on('end', () => resolve())
+      .on('end', (_stdout: string | null, lastStderr: string | null) => {
+        if (lastStderr && !stderr.includes(lastStderr)) stderr += lastStderr;
+        resolve();
+      })
       .pipe(sink, { end: true });
   });
   const all = Buffer.concat(chunks);
   if (all.length === 0 || all.length % frameBytes !== 0) throw new AugpriorError('data.corrupt-video', `video ${file} decoded to ${all.length} bytes, not whole ${options.width}x${options.height} frames`);
   const frames: Uint8Array[] = [];
   for (let offset = 0; offset < all.length; offset += frameBytes) frames.push(new Uint8Array(all.buffer, all.byteOffset + offset, frameBytes));
-  return { width: options.width, height: options.height, frames };
+  // The same decode tells whether the file was cut short: no second pass over the video.
+  const { declaredSeconds, decodedSeconds, truncated } = parseFfmpegReport(stderr, file, aviDeclaredSecondsOf(file));
+  return { width: options.width, height: options.height, frames, declaredSeconds, decodedSeconds, truncated };
 }
 
 function lastLines(text: string): string {

@@ -144,6 +144,9 @@ describe.runIf(existsSync(CLIPS))('decodeFrames on the UCF-101 clips in ../share
     expect(cut.declaredSeconds).toBeCloseTo(5.04, 2);
     expect(cut.decodedSeconds).toBeLessThan(1);
     expect((await probeVideo(join(dir, 'whole.avi'))).truncated).toBe(false);
+    // Decoding says the same in the same pass (the UCF-101 set decodes each video once).
+    expect((await decodeFrames(join(dir, 'cut.avi'), { width: 16, height: 16, pixelFormat: 'rgb24' })).truncated).toBe(true);
+    expect((await decodeFrames(join(dir, 'whole.avi'), { width: 16, height: 16, pixelFormat: 'rgb24' })).truncated).toBe(false);
   });
   it('names a truncated or non-video file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'augprior-video-'));

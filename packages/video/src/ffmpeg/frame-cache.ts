@@ -24,17 +24,19 @@ export async function decodeFramesCached(file: string, options: DecodeOptions, c
   if (existsSync(path)) {
     const bytes = readFileSync(path);
     const newline = bytes.indexOf(0x0a);
-    const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { width: number; height: number; frames: number };
+    const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { width: number; height: number; frames: number; declaredSeconds: number | null; decodedSeconds: number | null; truncated: boolean };
     const frameBytes = header.width * header.height * 3;
     if (bytes.length - newline - 1 === header.frames * frameBytes) {
       const frames = Array.from({ length: header.frames }, (_, k) => new Uint8Array(bytes.buffer, bytes.byteOffset + newline + 1 + k * frameBytes, frameBytes));
-      return { width: header.width, height: header.height, frames, cached: true };
+      // JSON has no NaN: an unknown duration is stored as null.
+      return { width: header.width, height: header.height, frames, declaredSeconds: header.declaredSeconds ?? Number.NaN, decodedSeconds: header.decodedSeconds ?? Number.NaN, truncated: header.truncated, cached: true };
     }
     // A damaged entry is decoded again and replaced.
   }
   const video = await decodeFrames(file, options);
   mkdirSync(cacheDir, { recursive: true });
-  const header = Buffer.from(`${JSON.stringify({ width: video.width, height: video.height, frames: video.frames.length, source: file })}\n`);
+  const { width, height, declaredSeconds, decodedSeconds, truncated } = video;
+  const header = Buffer.from(`${JSON.stringify({ width, height, frames: video.frames.length, declaredSeconds, decodedSeconds, truncated, source: file })}\n`);
   writeFileAtomic(path, Buffer.concat([header, ...video.frames]));
   return { ...video, cached: false };
 }

@@ -40,6 +40,17 @@ export function aviDeclaredSeconds(head: Uint8Array): number | undefined {
 }
 
 /** Parses ffmpeg's stderr banner and final progress line (exported for tests). */
+/** `aviDeclaredSeconds` of a file's first 8 KiB. */
+export function aviDeclaredSecondsOf(file: string): number | undefined {
+  const head = new Uint8Array(8192);
+  const fd = openSync(file, 'r');
+  try {
+    return aviDeclaredSeconds(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function parseFfmpegReport(stderr: string, file: string, aviSeconds?: number): VideoInfo {
   const stream = /Stream #\d+:\d+[^:]*: Video: ([a-z0-9_]+)[^\n]*?, (\d+)x(\d+)[^\n]*?(?:, ([\d.]+) fps|, ([\d.]+) tbr)/.exec(stderr);
   if (!stream) throw new AugpriorError('data.corrupt-video', `${file}: ffmpeg found no video stream`, 'the file is not a video or is truncated before its first frame');
@@ -80,11 +91,7 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
       .on('end', (_stdout: string | null, lastStderr: string | null) => resolve(lastStderr && !text.includes(lastStderr) ? `${text}${lastStderr}` : text))
       .run();
   });
-  const head = new Uint8Array(8192);
-  const fd = openSync(file, 'r');
-  const got = readSync(fd, head, 0, head.length, 0);
-  closeSync(fd);
-  const info = parseFfmpegReport(stderr, file, aviDeclaredSeconds(head.subarray(0, got)));
+  const info = parseFfmpegReport(stderr, file, aviDeclaredSecondsOf(file));
   if (info.frames === 0) throw new AugpriorError('data.corrupt-video', `${file}: no frame could be decoded`, 'the file is truncated or not a video; remove or replace it');
   return info;
 }

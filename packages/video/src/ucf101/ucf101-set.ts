@@ -12,7 +12,6 @@ import { z } from 'zod';
 import { AugpriorError, tf, type LabeledDataset } from '@augprior/core';
 import { decodeFrames } from '../ffmpeg/decode-frames.js';
 import { decodeFramesCached } from '../ffmpeg/frame-cache.js';
-import { probeVideo } from '../ffmpeg/probe-video.js';
 import { testClipIndices } from '../sampling/clip-sampling.js';
 import { readClassIndex, readSplit } from './splits.js';
 
@@ -71,10 +70,9 @@ export function ucf101Set(options: Ucf101Options & { videosDir: string; splitsDi
   async function videoClips(path: string): Promise<Float32Array | undefined> {
     const file = join(options.videosDir, path);
     try {
-      const info = await probeVideo(file);
-      if (info.truncated) throw new AugpriorError('data.truncated-video', `${file} decodes to ${info.decodedSeconds.toFixed(2)} s of the ${info.declaredSeconds.toFixed(2)} s its header declares (truncated)`);
       const decode = { width, height, pixelFormat: 'rgb24' as const, fit: options.fit, ...(options.fps ? { fps: options.fps } : {}) };
       const video = options.frameCache ? await decodeFramesCached(file, decode, options.frameCache) : await decodeFrames(file, decode);
+      if (video.truncated) throw new AugpriorError('data.truncated-video', `${file} decodes to ${video.decodedSeconds.toFixed(2)} s of the ${video.declaredSeconds.toFixed(2)} s its header declares (truncated)`);
       const out = new Float32Array(options.clips * T * frameSize);
       testClipIndices(video.frames.length, Math.min(window, video.frames.length), T, options.clips).forEach((indices, clip) =>
         indices.forEach((frame, t) => {
