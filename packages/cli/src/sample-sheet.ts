@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import sharp from 'sharp';
 import { tf, writeFileAtomic, type BatchSource, type FeatureExtractor } from '@augprior/core';
 
-interface Tile {
+export interface Tile {
   width: number;
   height: number;
   /** RGB bytes, row-major. */
@@ -68,10 +68,10 @@ function clipTiles(values: Float32Array, [n, T, h, w, c]: number[]): Tile[] {
   });
 }
 
-/** Tiles (all one size) -> one PNG grid, scaled up so small tiles stay visible. */
-async function gridPng(tiles: Tile[], columns: number): Promise<Buffer> {
+/** Tiles (all one size) -> one PNG grid, scaled up (nearest) so tiles are at least `minSide` pixels. */
+export async function gridPng(tiles: Tile[], columns: number, minSide = 96): Promise<Buffer> {
   const { width, height } = tiles[0]!;
-  const scale = Math.max(1, Math.floor(96 / Math.max(width, height)));
+  const scale = Math.max(1, Math.floor(minSide / Math.max(width, height)));
   const gap = 2;
   const rows = Math.ceil(tiles.length / columns);
   const W = columns * (width * scale + gap) + gap;

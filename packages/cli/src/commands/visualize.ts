@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { AugpriorError, RunDir, evalSets, loadRunModel, resolveDataRoot, selectEngine, splitKind, studentInput, teacherKinds, tf, writeFileAtomic, type LoadedRunModel, type Teacher, type Tensor } from '@augprior/core';
-import { visualizeChannels, visualizeClasses } from '@augprior/image';
+import { visualizeChannels, visualizeClasses, type Visualization } from '@augprior/image';
+import { gridPng } from '../sample-sheet.js';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { intFlag, stringFlag, type Flags } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
@@ -37,16 +38,33 @@ export function resolveClasses(wanted: string[], classNames: readonly string[] |
   });
 }
 
-async function gridPng(rows: Uint8Array[][], size: number, display: number): Promise<Buffer> {
-  const gap = 4;
-  const columns = rows[0]!.length;
-  const tiles = await Promise.all(rows.flat().map((rgb) => sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).resize(display, display, { kernel: display > size ? 'nearest' : 'lanczos3' }).raw().toBuffer()));
-  const W = columns * (display + gap) + gap;
-  const H = rows.length * (display + gap) + gap;
-  return sharp({ create: { width: W, height: H, channels: 3, background: { r: 255, g: 255, b: 255 } } })
-    .composite(tiles.map((input, i) => ({ input, raw: { width: display, height: display, channels: 3 as const }, left: gap + (i % columns) * (display + gap), top: gap + Math.floor(i / columns) * (display + gap) })))
-    .png()
-    .toBuffer();
+/**
+ * Runs each model's visualisation and writes one PNG per model and target, grid.png (one row per
+ * model) and summary.json into `out`; both the class and the channel paths end here.
+ */
+async function writeVisualizations(
+  out: string,
+  models: Array<{ role: string; run: () => Promise<Visualization> }>,
+  labels: string[],
+  size: number,
+  summary: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  mkdirSync(out, { recursive: true });
+  const rows: Uint8Array[][] = [];
+  const perModel: Record<string, unknown> = {};
+  for (const model of models) {
+    const started = performance.now();
+    const result = await model.run();
+    rows.push(result.images);
+    perModel[model.role] = { final: result.finalLogits, seconds: Math.round((performance.now() - started) / 100) / 10 };
+    for (const [i, rgb] of result.images.entries()) {
+      writeFileAtomic(join(out, `${model.role}-${labels[i]!.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`), await sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
+    }
+  }
+  writeFileAtomic(join(out, 'grid.png'), await gridPng(rows.flat().map((rgb) => ({ width: size, height: size, rgb })), labels.length, 128));
+  const full = { ...summary, size, models: perModel, rows: models.map((m) => m.role) };
+  writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(full, null, 2)}\n`);
+  return full;
 }
 
 export async function visualizeCommand(flags: Flags, io: CommandIO): Promise<number> {
@@ -86,23 +104,14 @@ export async function visualizeCommand(flags: Flags, io: CommandIO): Promise<num
       { role: 'student', logitsOf: (x: Tensor) => student.model.forward(studentInput(x, student.normalize), { training: false }) },
     ];
     if (teacher?.logitsAsync) note(io, `[visualize] the teacher (${teacher.description}) runs outside tfjs, so it has no input gradients; student only`);
-    const out = join(dir, 'visualize');
-    mkdirSync(out, { recursive: true });
-    const rows: Uint8Array[][] = [];
-    const summary: Record<string, unknown> = { run: dir, classes: names, size, inputSize, steps: options.steps, lr: options.lr, seed: options.seed, models: {} };
-    for (const model of models) {
-      const started = performance.now();
-      const result = await visualizeClasses(model.logitsOf, classes, { ...options, onStep: (step, logit) => note(io, `[visualize] ${model.role} step ${step}/${options.steps}: mean target logit ${logit.toFixed(2)}`) });
-      rows.push(result.images);
-      (summary['models'] as Record<string, unknown>)[model.role] = { finalLogits: result.finalLogits, seconds: Math.round((performance.now() - started) / 100) / 10 };
-      for (const [i, rgb] of result.images.entries()) {
-        writeFileAtomic(join(out, `${model.role}-${names[i]!.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`), await sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
-      }
-    }
-    writeFileAtomic(join(out, 'grid.png'), await gridPng(rows, size, Math.max(size, 128)));
-    summary['rows'] = models.map((m) => m.role);
-    writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    emitResult(io, flags['json'] === true, summary, () => `${models.map((m) => m.role).join(' and ')} visualised for ${names.join(', ')} -> ${join(out, 'grid.png')}`);
+    const summary = await writeVisualizations(
+      join(dir, 'visualize'),
+      models.map((model) => ({ role: model.role, run: () => visualizeClasses(model.logitsOf, classes, { ...options, onStep: (step, logit) => note(io, `[visualize] ${model.role} step ${step}/${options.steps}: mean target logit ${logit.toFixed(2)}`) }) })),
+      names,
+      size,
+      { run: dir, classes: names, inputSize, steps: options.steps, lr: options.lr, seed: options.seed },
+    );
+    emitResult(io, flags['json'] === true, summary, () => `${models.map((m) => m.role).join(' and ')} visualised for ${names.join(', ')} -> ${join(dir, 'visualize', 'grid.png')}`);
     return 0;
   } finally {
     teacher?.dispose();
@@ -125,22 +134,19 @@ async function visualizeChannelsOf(list: string, context: { dir: string; inputSi
   models.push({ role: 'student', featureMapOf: (x) => map(studentInput(x, student.normalize), { training: false }) });
   const size = intFlag(flags, 'size') ?? (inputSize < 64 ? 2 * inputSize : inputSize);
   const options = { size, inputSize, steps: intFlag(flags, 'steps') ?? 256, lr: Number(stringFlag(flags, 'lr') ?? 0.05), seed: intFlag(flags, 'seed') ?? 0 };
-  const out = join(dir, 'visualize-channels');
-  mkdirSync(out, { recursive: true });
-  const rows: Uint8Array[][] = [];
-  const summary: Record<string, unknown> = { run: dir, channels, size, inputSize, steps: options.steps, lr: options.lr, seed: options.seed, models: {} };
   for (const model of models) {
     const probe = tf.tidy(() => model.featureMapOf(tf.zeros([1, inputSize, inputSize, 3])).shape[3]!);
     const tooHigh = channels.find((c) => c >= probe);
     if (tooHigh !== undefined) throw new AugpriorError('visualize.bad-channel', `the ${model.role}'s feature map has ${probe} channels; ${tooHigh} is out of range`);
-    const result = await visualizeChannels(model.featureMapOf, channels, { ...options, onStep: (step, value) => note(io, `[visualize] ${model.role} step ${step}/${options.steps}: mean channel activation ${value.toFixed(3)}`) });
-    rows.push(result.images);
-    (summary['models'] as Record<string, unknown>)[model.role] = { finalActivations: result.finalLogits, channelsInMap: probe };
-    for (const [i, rgb] of result.images.entries()) writeFileAtomic(join(out, `${model.role}-channel-${channels[i]}.png`), await sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
   }
-  writeFileAtomic(join(out, 'grid.png'), await gridPng(rows, size, Math.max(size, 128)));
-  summary['rows'] = models.map((m) => m.role);
-  writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  const out = join(dir, 'visualize-channels');
+  const summary = await writeVisualizations(
+    out,
+    models.map((model) => ({ role: model.role, run: () => visualizeChannels(model.featureMapOf, channels, { ...options, onStep: (step, value) => note(io, `[visualize] ${model.role} step ${step}/${options.steps}: mean channel activation ${value.toFixed(3)}`) }) })),
+    channels.map((c) => `channel-${c}`),
+    size,
+    { run: dir, channels, inputSize, steps: options.steps, lr: options.lr, seed: options.seed },
+  );
   emitResult(io, flags['json'] === true, summary, () => `${models.map((m) => m.role).join(' and ')}: channels ${channels.join(', ')} -> ${join(out, 'grid.png')}`);
   return 0;
 }
