@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { dataPath, splitKind, type DataRoot, type FrontEndRegistries } from '@augprior/core';
+import { dataPath, loadTeacherSection, type DataRoot, type FrontEndRegistries } from '@augprior/core';
 import { kwsMfccInt8Set } from './datasets/kws-mfcc-int8.js';
 import { speechCommandsSet, SpeechCommandsArgs } from './datasets/speech-commands.js';
 import { audioTeacherKind } from './train/audio-teacher.js';
@@ -63,11 +63,7 @@ export function registerAudio(registries: FrontEndRegistries): string[] {
     description: 'random 1-s clips of ONE recording with waveform augmentations (packed int16 shards) + SpecAugment/mix plans',
     args: AudioClipsArgs,
     open: async (args, context) =>
-      audioClipsSource(AudioClipsArgs.parse(args), context, async (section) => {
-        const [kind, teacherArgs] = splitKind(section);
-        const entry = registries.teacherKinds.get(kind);
-        return entry.load(entry.args.parse(teacherArgs) as Record<string, unknown>, context);
-      }),
+      audioClipsSource(AudioClipsArgs.parse(args), context, async (section) => loadTeacherSection(registries.teacherKinds, section, context)),
   });
   for (const [name, entry] of Object.entries(FEATURE_FRONT_ENDS)) registries.featureExtractors.register(name, entry);
   registries.teacherKinds.register('audio', audioTeacherKind(registries.teacherKinds));

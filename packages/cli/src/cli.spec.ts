@@ -25,12 +25,13 @@ describe('augprior train --json: the tiny supervised + distillation job on gener
     expect(top1(t).high).toBeGreaterThanOrEqual(top1(t).value);
     expect(readRunResult(join(cwd, 'runs/tiny-supervised/result.json'))).toEqual(t);
     expect(readFileSync(join(cwd, 'runs/tiny-supervised/samples.png')).subarray(1, 4).toString()).toBe('PNG');
-    // --samples-only redraws a missing sheet and trains nothing.
+    // --samples-only redraws missing sheets and trains nothing.
     const metricsBefore = readFileSync(join(cwd, 'runs/tiny-supervised/metrics.jsonl'), 'utf8');
     rmSync(join(cwd, 'runs/tiny-supervised/samples.png'));
     const sheet = await runCli(['train', '--resume', 'runs/tiny-supervised', '--samples-only'], { cwd });
     expect(sheet.code, sheet.stderr).toBe(0);
     expect(existsSync(join(cwd, 'runs/tiny-supervised/samples.png'))).toBe(true);
+    expect(sheet.stderr).not.toMatch(/the source ->/); // generated shapes have no one source to draw
     expect(readFileSync(join(cwd, 'runs/tiny-supervised/metrics.jsonl'), 'utf8')).toBe(metricsBefore);
 
     const student = await runCli(['train', '--config', experiment('tiny-distill.json'), '--max-steps', '200', '--progress', 'off', '--json'], { cwd });
@@ -42,6 +43,10 @@ describe('augprior train --json: the tiny supervised + distillation job on gener
     // 10 classes: chance is 0.1. The student never saw a labelled image, only crops of one mosaic.
     expect(top1(s).value).toBeGreaterThan(0.3);
     expect(student.stderr).toMatch(/\[augprior\] engine \w+ via /);
+    // The one source beside the training inputs: the generated mosaic, with its caption.
+    expect(student.stderr).toMatch(/\[augprior\] the source -> .*tiny-distill\/source\.png/);
+    expect(readFileSync(join(cwd, 'runs/tiny-distill/source.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(JSON.parse(readFileSync(join(cwd, 'runs/tiny-distill/source.json'), 'utf8'))).toMatchObject({ caption: expect.stringMatching(/^the source: one \d+px mosaic of \d+ gratings/) });
     const metrics = readFileSync(join(cwd, 'runs/tiny-distill/metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
     expect(metrics.filter((m) => m['type'] as unknown === 'train')[0]).toMatchObject({ step: 10, lr: 0.001 });
     expect(metrics.some((m) => m['agreement'] !== undefined)).toBe(true);

@@ -3,9 +3,11 @@
  * so a reader of a run (and the report) sees what the one source became: image patches, log-mel
  * spectrograms (low frequencies at the bottom, time to the right), or fake-video clips (first,
  * middle and last frame side by side). Drawn from its own iterator, so training batches are
- * unaffected; a resumed run keeps the sheet it has.
+ * unaffected; a resumed run keeps the sheet it has. Beside it, `source.png` (+ `source.json`, its
+ * caption) shows what the data was made from, where the data source can draw it.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { tf, writeFileAtomic, type BatchSource, type FeatureExtractor } from '@augprior/core';
 
@@ -114,4 +116,22 @@ export async function writeSampleSheet(file: string, source: BatchSource, option
   } finally {
     tf.dispose([batch.x, ...(batch.y ? [batch.y] : [])]);
   }
+}
+
+/** `<run>/source.png` and `source.json` ({caption}) from the data source's picture of its source; false when it has none or they exist. */
+export async function writeSourceSheet(runPath: string, source: BatchSource): Promise<boolean> {
+  const file = join(runPath, 'source.png');
+  if (!source.sourcePicture || existsSync(file)) return false;
+  const picture = await source.sourcePicture();
+  writeFileAtomic(file, await sharp(picture.rgb, { raw: { width: picture.width, height: picture.height, channels: 3 } }).png().toBuffer());
+  writeFileAtomic(join(runPath, 'source.json'), `${JSON.stringify({ caption: picture.caption, width: picture.width, height: picture.height })}\n`);
+  return true;
+}
+
+/** Both sheets of a run; returns a line per file written, for the log. */
+export async function writeRunSheets(runPath: string, source: BatchSource, features: FeatureExtractor | undefined): Promise<string[]> {
+  const lines: string[] = [];
+  if (await writeSourceSheet(runPath, source)) lines.push(`[augprior] the source -> ${join(runPath, 'source.png')}`);
+  if (await writeSampleSheet(join(runPath, 'samples.png'), source, { ...(features ? { features } : {}) })) lines.push(`[augprior] first training inputs -> ${join(runPath, 'samples.png')}`);
+  return lines;
 }

@@ -36,7 +36,7 @@ export { formatZodIssues } from './config/zod-errors.js';
 export { loadDatasetRegistry, parseDatasetRegistry, findEntry, type DatasetRegistry, type RegistryEntry, type RegistryFile } from './datasets/registry.js';
 export { fetchEntry, verifyFile, hashFile, type FileReport, type FileStatus } from './datasets/download.js';
 
-export { dataSources, evalSets, teacherKinds, featureExtractors, createFeatureExtractor, sectionValidators, splitKind, type FrontEndRegistries, type OpenContext, type DataSourceKind, type EvalSetKind, type Modality, type TeacherKind, type FeatureExtractorKind } from './data/registries.js';
+export { dataSources, evalSets, teacherKinds, featureExtractors, createFeatureExtractor, sectionValidators, splitKind, loadTeacherSection, type FrontEndRegistries, type OpenContext, type DataSourceKind, type EvalSetKind, type Modality, type TeacherKind, type FeatureExtractorKind } from './data/registries.js';
 export { syntheticShapesSource, syntheticShapesTestSet, syntheticSingleImageSource, renderMosaic } from './data/synthetic.js';
 export { evalSetSource, EvalSetSourceArgs } from './data/eval-set-source.js';
 
@@ -49,8 +49,10 @@ export { encodeSafetensors, decodeSafetensors, type SafeTensor } from './trainer
 export { writeFileAtomic } from './trainer/atomic-write.js';
 export { normalizeInput, studentInput, type Normalization } from './trainer/preprocess.js';
 export { loadRunModel, teacherFromRun, type LoadedRunModel } from './trainer/teacher-from-run.js';
+export { classSubsetTeacher, ClassSubsetArgs } from './trainer/teacher-class-subset.js';
 export { measureThroughput, BenchWorkloadSchema, type BenchWorkload, type EngineThroughput } from './bench/throughput.js';
 export { colorJitter, type JitterStrength } from './imaging/color-jitter.js';
 export { resizeRegion, type Interpolation } from './imaging/resample.js';
+export { fitPicture, joinPictures, type Picture } from './imaging/picture.js';
 export { randomResizedBox, type CropBox } from './imaging/random-resized-crop.js';
 export { writeShard, readShards, type ShardEntry } from './data/packed-shards.js';

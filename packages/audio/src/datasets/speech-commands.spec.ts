@@ -57,6 +57,16 @@ describe('Speech Commands loader', () => {
     expect(words.items).toHaveLength(18);
   });
 
+  it('keeps only the keywords, in the teacher\'s order, for the 10-class protocol', async () => {
+    const keywords = await indexSpeechCommands(options({ protocol: '10', silence: { count: 5 } }));
+    expect(keywords.classNames).toEqual(['down', 'go', 'left', 'no', 'off', 'on', 'right', 'stop', 'up', 'yes']);
+    expect(new Set(keywords.items.map((i) => i.id.split('/')[0]))).toEqual(new Set(['no', 'stop', 'up', 'yes'])); // no other words, no silence
+    const label = (word: string) => keywords.items.find((i) => i.id.startsWith(`${word}/`))!.label;
+    expect([label('yes'), label('no'), label('up'), label('stop')]).toEqual([9, 3, 8, 7]);
+    const tfOrder = await indexSpeechCommands(options({ protocol: '10', classOrder: 'tf' }));
+    expect(tfOrder.classNames).toEqual(['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go']);
+  });
+
   it('streams 1-s waveform batches, zero-padding short clips, with deterministic silence crops', async () => {
     const set = await speechCommandsSet(options({ split: 'train', silence: { count: 3, seed: 4 } }));
     expect(set.size).toBe(9);

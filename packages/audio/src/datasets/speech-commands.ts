@@ -7,6 +7,8 @@
  *   `_background_noise_` (the MLPerf Tiny / TF tutorial task). Class order is configurable because a
  *   teacher fixes it: `mlperf` (down, go, left, no, off, on, right, stop, up, yes, silence, unknown)
  *   or `tf` (silence, unknown, yes, no, up, down, left, right, on, off, stop, go).
+ * - `10`: the ten keywords only, in the same class order without `_silence_` / `_unknown_` (other
+ *   words are left out): the task of a keyword teacher restricted to its keyword outputs.
  * - `all`: every word folder found, alphabetically (30 words in v0.01, 35 in v0.02).
  * Clips shorter than the clip length are zero-padded at the end, as the reference pipelines do.
  */
@@ -29,7 +31,7 @@ export const SpeechCommandsArgs = z.strictObject({
   /** The dataset folder (word folders + the two list files), under the data root. */
   path: z.string().min(1),
   split: z.enum(['train', 'validation', 'test', 'all']).default('all'),
-  protocol: z.enum(['12', 'all']).default('12'),
+  protocol: z.enum(['12', '10', 'all']).default('12'),
   classOrder: z.enum(['mlperf', 'tf']).default('mlperf'),
   sampleRate: z.number().int().positive().default(16000),
   clipSeconds: z.number().positive().default(1),
@@ -92,11 +94,13 @@ export async function indexSpeechCommands(options: SpeechCommandsOptions & { roo
   const words = wordFolders(root);
   if (words.length === 0) throw new AugpriorError('speech-commands.empty', `${root} has no word folders`, 'expected <word>/*.wav folders as in the published archive');
   const [validation, testing] = options.split === 'all' ? [new Set<string>(), new Set<string>()] : [readList(root, 'validation_list.txt'), readList(root, 'testing_list.txt')];
-  const classNames: string[] = options.protocol === '12' ? [...CLASS_ORDERS[options.classOrder]] : words;
+  const isKeyword = (word: string) => (KEYWORDS as readonly string[]).includes(word);
+  const classNames: string[] = options.protocol === 'all' ? words : CLASS_ORDERS[options.classOrder].filter((name) => options.protocol === '12' || isKeyword(name));
   const classIndex = new Map(classNames.map((name, i) => [name, i]));
   const items: SpeechCommandsItem[] = [];
   for (const word of words) {
-    const label = options.protocol === '12' ? classIndex.get((KEYWORDS as readonly string[]).includes(word) ? word : UNKNOWN)! : classIndex.get(word)!;
+    if (options.protocol === '10' && !isKeyword(word)) continue;
+    const label = options.protocol === '12' ? classIndex.get(isKeyword(word) ? word : UNKNOWN)! : classIndex.get(word)!;
     for (const name of readdirSync(join(root, word)).filter((f) => f.toLowerCase().endsWith('.wav')).sort()) {
       const id = `${word}/${name}`;
       if (options.split !== 'all' && splitOf(id, validation, testing) !== options.split) continue;
@@ -150,7 +154,7 @@ export async function speechCommandsSet(options: SpeechCommandsOptions & { root:
   const clip = Math.round(options.clipSeconds * options.sampleRate);
   const backgroundCache = new Map<string, Float32Array>();
   return {
-    description: `Speech Commands ${options.protocol === '12' ? '12-class' : `${index.classNames.length}-word`} ${options.split} (${index.items.length} clips from ${relative(process.cwd(), options.root) || options.root})`,
+    description: `Speech Commands ${options.protocol === 'all' ? `${index.classNames.length}-word` : `${options.protocol}-class`} ${options.split} (${index.items.length} clips from ${relative(process.cwd(), options.root) || options.root})`,
     size: index.items.length,
     numClasses: index.classNames.length,
     classNames: index.classNames,

@@ -5,7 +5,7 @@
  * batch's spectrogram plan reaches both.
  */
 import { z } from 'zod';
-import { createFeatureExtractor, splitKind, tf, type FeatureExtractor, type OpenContext, type Teacher, type TeacherKind } from '@augprior/core';
+import { createFeatureExtractor, loadTeacherSection, tf, type FeatureExtractor, type OpenContext, type Teacher, type TeacherKind } from '@augprior/core';
 import type { Registry } from '@augprior/core';
 
 export const AudioTeacherArgs = z.strictObject({
@@ -42,9 +42,7 @@ export function audioTeacherKind(teacherKinds: Registry<TeacherKind>): TeacherKi
     args: AudioTeacherArgs,
     load: async (args: Record<string, unknown>, context: OpenContext) => {
       const { teacher, features } = AudioTeacherArgs.parse(args);
-      const [kind, innerArgs] = splitKind(teacher);
-      const entry = teacherKinds.get(kind);
-      const inner = await entry.load(entry.args.parse(innerArgs) as Record<string, unknown>, context);
+      const inner = await loadTeacherSection(teacherKinds, teacher, context);
       return withFeatureFrontEnd(inner, createFeatureExtractor(features));
     },
   };

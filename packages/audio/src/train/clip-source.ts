@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { AugpriorError, createProgress, Rng, tf, writeFileAtomic, type BatchSource, type DataRoot, type Teacher } from '@augprior/core';
 import { ClipRecipeSchema } from '../source/clip-generator.js';
 import { generateClips, readClips } from '../source/clip-shards.js';
-import { loadRecording } from '../source/recording.js';
+import { loadRecording, type Recording } from '../source/recording.js';
+import { recordingPicture } from '../source/recording-picture.js';
 import { drawSpecPlan, SpecAugmentSchema } from './spec-plan.js';
 import { balancedSelection, TeacherBalanceSchema, teacherVotes } from './teacher-balance.js';
 
@@ -33,7 +34,7 @@ export const AudioClipsArgs = z.strictObject({
 });
 export type AudioClipsOptions = z.infer<typeof AudioClipsArgs>;
 
-export async function openClipDataset(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string }): Promise<{ dir: string; samples: Int16Array; clipLength: number; count: number; description: string }> {
+export async function openClipDataset(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string }): Promise<{ dir: string; samples: Int16Array; clipLength: number; count: number; description: string; recording: Recording }> {
   const recording = await loadRecording(options.sources, { sampleRate: options.recipe.sampleRate, noiseSeconds: options.noiseSeconds, seed: options.datasetSeed, dataRoot: context.dataRoot, cwd: context.cwd });
   const generated = options.balance?.pool ?? options.count;
   // Isolation draws from its own stream, so with it off the clips are those made before it existed: keep their key.
@@ -52,7 +53,7 @@ export async function openClipDataset(options: AudioClipsOptions, context: { dat
   }
   const { manifest, samples } = readClips(dir);
   if (manifest.source.sha256 !== recording.sha256) throw new AugpriorError('data.corrupt', `${dir} was generated from another recording (sha256 ${manifest.source.sha256})`);
-  return { dir, samples, clipLength: manifest.clipLength, count: manifest.count, description: `${manifest.count} ${options.recipe.clipSeconds}-s clips of ${recording.description} (${dir})` };
+  return { dir, samples, clipLength: manifest.clipLength, count: manifest.count, description: `${manifest.count} ${options.recipe.clipSeconds}-s clips of ${recording.description} (${dir})`, recording };
 }
 
 /** The pool indices to train on: all clips, or the teacher-balanced subset (cached beside the clips). */
@@ -114,6 +115,7 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
         yield { x: tf.tensor4d(x, [batchSize, 1, L, 1]), plan: plan as unknown as Readonly<Record<string, unknown>> };
       }
     },
+    sourcePicture: async () => recordingPicture(pool.recording, options.sources.join(' + ')),
     dispose() {},
   };
 }

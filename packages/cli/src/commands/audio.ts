@@ -1,7 +1,7 @@
 /** `augprior audio generate | bench`: the single-recording clip dataset and the feature front ends' speed. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AugpriorError, applyOverrides, parseExperiment, selectEngine, sectionValidators, splitKind, teacherKinds, createProgress, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
+import { AugpriorError, applyOverrides, loadTeacherSection, parseExperiment, selectEngine, sectionValidators, splitKind, teacherKinds, createProgress, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
 import { AudioClipsArgs, ClipRecipeSchema, encodePcm16Wav, openClipDataset, teacherVotes, generateClips, loadRecording, measureFeatureRates, readClips } from '@augprior/audio';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { registerFrontEnds } from '../wire.js';
@@ -41,7 +41,7 @@ async function teacherVotesCommand(flags: Flags, dataRoot: ReturnType<typeof res
   const options = AudioClipsArgs.parse({ ...splitKind(e.data)[1], balance: undefined, count: intFlag(flags, 'count') ?? 2000 });
   const context = { dataRoot, seed: e.seed, cwd: io.cwd };
   const clips = await openClipDataset(options, context);
-  const teacher = await teacherKinds.get(e.teacher.kind).load(splitKind(e.teacher)[1], context);
+  const teacher = await loadTeacherSection(teacherKinds, e.teacher, context);
   try {
     const votes = await teacherVotes(teacher, clips.samples, clips.clipLength, 128);
     const labels = (e.teacher as { labels?: string[]; teacher?: { labels?: string[] } }).labels ?? (e.teacher as { teacher?: { labels?: string[] } }).teacher?.labels;

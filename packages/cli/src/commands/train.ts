@@ -17,6 +17,7 @@ import {
   sectionValidators,
   selectEngine,
   splitKind,
+  loadTeacherSection,
   teacherKinds,
   tf,
   train,
@@ -26,7 +27,7 @@ import {
 } from '@augprior/core';
 import { evaluateClassifier, scalarMetrics, summarizeEvaluation, teacherPredict, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
 import { gitCommit, modalityOfExperiment } from '../result-record.js';
-import { writeSampleSheet } from '../sample-sheet.js';
+import { writeRunSheets } from '../sample-sheet.js';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { applyCommandLine, parseFlags, stringFlag, type Flags } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
@@ -43,7 +44,8 @@ runs/<name>/{config.json, metrics.jsonl, checkpoints/, result.json}.
   --max-steps <n>        step budget          --max-minutes <m>  wall-clock budget
   --seed <n>             seed for init, data and augmentation
   --resume <run-dir>     continue a run from its newest checkpoint (same config)
-  --samples-only         write <run>/samples.png (the first batch as the student sees it) and stop
+  --samples-only         write <run>/samples.png (the first batch as the student sees it) and
+                         <run>/source.png (what it was made from), then stop
   --backend <engine>     auto|tensorflow|torch|webgpu|wasm|cpu (default: auto, or $AUGPRIOR_BACKEND)
   --threads <n>          intra-op threads for native engines (0 = all cores)
   --data-root <dir>      data root (default: $AUGPRIOR_DATA, ../shared/data, ~/.cache/augprior)
@@ -107,15 +109,15 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
   if (flags['samples-only'] === true) {
     // Only the contact sheet (e.g. for a run made before runs wrote one): no teacher, no training.
     try {
-      const written = await writeSampleSheet(join(runDir.path, 'samples.png'), trainData, { ...(studentFeatures ? { features: studentFeatures } : {}) });
-      note(io, written ? `[augprior] first training inputs -> ${join(runDir.path, 'samples.png')}` : `[augprior] ${join(runDir.path, 'samples.png')} already exists`);
+      const written = await writeRunSheets(runDir.path, trainData, studentFeatures);
+      for (const line of written.length > 0 ? written : [`[augprior] ${runDir.path} already has its contact sheets`]) note(io, line);
       return 0;
     } finally {
       trainData.dispose();
       student.dispose();
     }
   }
-  const teacher = e.teacher ? await teacherKinds.get(e.teacher.kind).load(splitKind(e.teacher)[1], context) : undefined;
+  const teacher = e.teacher ? await loadTeacherSection(teacherKinds, e.teacher, context) : undefined;
   const evalSet = e.eval ? await evalSets.get(e.eval.kind).open(splitKind(e.eval)[1], context) : undefined;
   const progress = createProgress({ label: e.name, unit: 'img', mode: (stringFlag(flags, 'progress') ?? 'auto') as ProgressMode, stream: io.stderr });
   const abort = new AbortController();
@@ -143,7 +145,7 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
     if (teacherFull) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherFull.top1 * 100).toFixed(2)}%`);
     let lastFull: EvaluationResult | undefined;
 
-    if (await writeSampleSheet(join(runDir.path, 'samples.png'), trainData, { ...(studentFeatures ? { features: studentFeatures } : {}) })) note(io, `[augprior] first training inputs -> ${join(runDir.path, 'samples.png')}`);
+    for (const line of await writeRunSheets(runDir.path, trainData, studentFeatures)) note(io, line);
     const started = new Date();
     const outcome = await train({
       experiment: e,

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { AugpriorError, RunDir, evalSets, loadRunModel, resolveDataRoot, selectEngine, splitKind, studentInput, teacherKinds, tf, writeFileAtomic, type LoadedRunModel, type Teacher, type Tensor } from '@augprior/core';
+import { AugpriorError, RunDir, evalSets, loadRunModel, loadTeacherSection, resolveDataRoot, selectEngine, splitKind, studentInput, teacherKinds, tf, writeFileAtomic, type LoadedRunModel, type Teacher, type Tensor } from '@augprior/core';
 import { visualizeChannels, visualizeClasses, type Visualization } from '@augprior/image';
 import { gridPng } from '../sample-sheet.js';
 import { emitResult, note, type CommandIO } from '../io.js';
@@ -79,7 +79,7 @@ export async function visualizeCommand(flags: Flags, io: CommandIO): Promise<num
   const context = { dataRoot, seed: 0, cwd: io.cwd };
   const student = loadRunModel(dir);
   if (student.features) throw new AugpriorError('visualize.not-images', `run ${dir} learns from ${student.features.kind} features, not images`);
-  const teacher = config.teacher ? await teacherKinds.get(config.teacher.kind).load(splitKind(config.teacher)[1], context) : undefined;
+  const teacher = config.teacher ? await loadTeacherSection(teacherKinds, config.teacher, context) : undefined;
   try {
     // The test set says the input size and the class names.
     const evalSet = config.eval ? await evalSets.get(config.eval.kind).open(splitKind(config.eval)[1], context) : undefined;

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { DataRoot } from '../data-root.js';
 import { Registry } from '../registry.js';
 import { teacherFromRun, TeacherFromRunArgs } from '../trainer/teacher-from-run.js';
+import { classSubsetTeacher, ClassSubsetArgs } from '../trainer/teacher-class-subset.js';
 import type { BatchSource, FeatureExtractor, LabeledDataset, Teacher } from '../trainer/types.js';
 import {
   SyntheticShapesArgs,
@@ -111,6 +112,16 @@ export const teacherKinds = Registry.from<TeacherKind>('teacher kind', [
   ],
 ]);
 
+// Registered after the registry exists because it loads the wrapped teacher through it.
+teacherKinds.register('class_subset', {
+  description: 'another teacher restricted to some of its classes (e.g. a keyword spotter without its catch-all `_unknown_`)',
+  args: ClassSubsetArgs,
+  load: async (args, context) => {
+    const { teacher, classes } = ClassSubsetArgs.parse(args);
+    return classSubsetTeacher(await loadTeacherSection(teacherKinds, teacher, context), classes);
+  },
+});
+
 // Registered here because it needs `evalSets`, which is declared after `dataSources`.
 dataSources.register('eval_set', {
   description: 'any eval set served as (labelled) training data: in-domain reference runs and pipeline checks',
@@ -132,6 +143,13 @@ export interface FrontEndRegistries {
   evalSets: Registry<EvalSetKind>;
   teacherKinds: Registry<TeacherKind>;
   featureExtractors: Registry<FeatureExtractorKind>;
+}
+
+/** A teacher section (`{kind, ...args}`) loaded through `registry` (nested teachers name their inner one this way). */
+export async function loadTeacherSection(registry: Registry<TeacherKind>, section: { kind: string } & Record<string, unknown>, context: OpenContext): Promise<Teacher> {
+  const [kind, args] = splitKind(section);
+  const entry = registry.get(kind);
+  return entry.load(entry.args.parse(args) as Record<string, unknown>, context);
 }
 
 /** `{kind, ...args}` -> [kind, args]: registry entries receive their arguments without the kind. */

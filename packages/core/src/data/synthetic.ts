@@ -160,7 +160,8 @@ export function renderMosaic(options: SyntheticSingleImageOptions): Float32Array
 
 export function syntheticSingleImageSource(options: SyntheticSingleImageOptions, seed: number): BatchSource {
   const { imageSize, sourceSize, minScale, maxScale, flip } = options;
-  const mosaic = tf.tensor4d(renderMosaic(options), [1, sourceSize, sourceSize, 3]);
+  const pixels = renderMosaic(options);
+  const mosaic = tf.tensor4d(pixels, [1, sourceSize, sourceSize, 3]);
   return {
     description: `synthetic_single_image (one ${sourceSize}px mosaic of ${options.cells} gratings, image seed ${options.imageSeed}, crops ${imageSize}px)`,
     labeled: false,
@@ -183,6 +184,10 @@ export function syntheticSingleImageSource(options: SyntheticSingleImageOptions,
         const x = tf.tidy(() => tf.image.cropAndResize(mosaic, tf.tensor2d(boxes, [batchSize, 4]), tf.zeros([batchSize], 'int32'), [imageSize, imageSize], 'bilinear'));
         yield { x };
       }
+    },
+    sourcePicture: async () => {
+      const rgb = Uint8Array.from(pixels, (v) => Math.round(Math.max(0, Math.min(1, v)) * 255));
+      return { caption: `the source: one ${sourceSize}px mosaic of ${options.cells} gratings (image seed ${options.imageSeed})`, width: sourceSize, height: sourceSize, rgb };
     },
     dispose() {
       mosaic.dispose();

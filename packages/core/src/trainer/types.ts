@@ -1,3 +1,4 @@
+import type { Picture } from '../imaging/picture.js';
 import type { Tensor } from '../tf.js';
 
 /**
@@ -43,6 +44,8 @@ export interface BatchSource {
   /** [h, w, c] of `x` (clips: [frames, h, w, c]). */
   readonly inputShape: [number, number, number] | [number, number, number, number];
   batches(fromStep: number, batchSize: number): AsyncIterator<Batch>;
+  /** What the data was made from, as a picture (the one image, the recording's spectrogram, frames of the one video), for the run's contact sheet. */
+  sourcePicture?(): Promise<Picture>;
   dispose(): void;
 }
 

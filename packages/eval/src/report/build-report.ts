@@ -89,9 +89,15 @@ export async function buildReport(collected: Collected, outDir: string, options:
     if (heat) charts.push({ id: `confusion-${charts.length}`, title: `${run.result.name}: confusion`, svg: await renderSvg(heat) });
   }
   // The training inputs each run drew (samples.png beside its result.json), inlined as data URLs.
+  // With the run's source itself (source.png + source.json, its caption) where the run drew it.
   const sheets = collected.runs.flatMap((run) => {
-    const file = join(dirname(run.file), 'samples.png');
-    return run.result.kind === 'train' && existsSync(file) ? [{ name: run.result.name, source: run.result.source, png: readFileSync(file).toString('base64') }] : [];
+    const dir = dirname(run.file);
+    const file = join(dir, 'samples.png');
+    if (run.result.kind !== 'train' || !existsSync(file)) return [];
+    const origin = existsSync(join(dir, 'source.png')) && existsSync(join(dir, 'source.json'))
+      ? { png: readFileSync(join(dir, 'source.png')).toString('base64'), caption: String((JSON.parse(readFileSync(join(dir, 'source.json'), 'utf8')) as { caption?: unknown }).caption ?? 'the source') }
+      : undefined;
+    return [{ name: run.result.name, source: run.result.source, png: readFileSync(file).toString('base64'), origin }];
   });
   // Feature visualisations (`augprior image visualize`): rows teacher / student, one column per class.
   const visuals = collected.runs.flatMap((run) =>
@@ -119,7 +125,7 @@ export async function buildReport(collected: Collected, outDir: string, options:
 <h2>Teacher vs student</h2>
 ${table}
 ${collected.skipped.length > 0 ? `<p class="muted">Not included: ${collected.skipped.map((s) => escape(s.file)).join(', ')} (older format or damaged).</p>` : ''}
-${sheets.length > 0 ? `<h2>What the student saw</h2>\n${sheets.map((sheet) => `<figure class="sheet"><img alt="training inputs of ${escape(sheet.name)}" src="data:image/png;base64,${sheet.png}"><figcaption>${escape(sheet.name)}: the first training batch of ${escape(sheet.source)}</figcaption></figure>`).join('\n')}` : ''}
+${sheets.length > 0 ? `<h2>What the student saw</h2>\n${sheets.map((sheet) => `<div class="run-sheets">${sheet.origin ? `<figure class="sheet source"><img alt="the source of ${escape(sheet.name)}" src="data:image/png;base64,${sheet.origin.png}"><figcaption>${escape(sheet.name)}: ${escape(sheet.origin.caption)}</figcaption></figure>` : ''}<figure class="sheet"><img alt="training inputs of ${escape(sheet.name)}" src="data:image/png;base64,${sheet.png}"><figcaption>${escape(sheet.name)}: the first training batch of ${escape(sheet.source)}</figcaption></figure></div>`).join('\n')}` : ''}
 ${visuals.length > 0 ? `<h2>Feature visualisation</h2>\n${visuals.map((v) => `<figure class="sheet visual"><img alt="class visualisations of ${escape(v.name)}" src="data:image/png;base64,${v.png}"><figcaption>${escape(v.name)}: rows ${escape(v.rows.join(' / '))}; columns ${escape(v.classes.join(', '))}</figcaption></figure>`).join('\n')}` : ''}
 <h2>Charts</h2>
 ${charts.map((c) => `<section class="chart" id="${c.id}"><h3>${escape(c.title)}</h3>${c.svg}</section>`).join('\n')}

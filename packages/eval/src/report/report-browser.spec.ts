@@ -39,7 +39,13 @@ function fakeRuns(): string {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'result.json'), JSON.stringify(result));
     // A 1x1 grey PNG stands in for the run's contact sheet.
-    if (name === 'image-run') writeFileSync(join(dir, 'samples.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==', 'base64'));
+    const grey = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==', 'base64');
+    if (name === 'image-run') {
+      writeFileSync(join(dir, 'samples.png'), grey);
+      // ...and for the source the run was made from, with its caption.
+      writeFileSync(join(dir, 'source.png'), grey);
+      writeFileSync(join(dir, 'source.json'), JSON.stringify({ caption: 'the source: images/city.jpg (1x1)', width: 1, height: 1 }));
+    }
     if (kind === 'train') writeFileSync(join(dir, 'metrics.jsonl'), [1, 2, 3].map((k) => JSON.stringify({ type: 'eval', step: k * 10, samplesSeen: k * 1000, elapsedSeconds: k * 200, top1: (accuracy * k) / 3 })).join('\n'));
   };
   make('image-run', 'image', ['airplane', 'automobile', 'bird'], 'CIFAR-10 test', 0.6);
@@ -66,6 +72,8 @@ describe('report contents', () => {
     const report = await buildReport(collected, out, { generatedAt: 'test' });
     expect(report.charts).toBe(2 + 4 * 2);
     expect(report.sheets).toBe(1);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toMatch(/<figure class="sheet source"><img alt="the source of image-run" src="data:image\/png;base64,[^"]+"><figcaption>image-run: the source: images\/city\.jpg \(1x1\)<\/figcaption>/);
     const rows = report.markdown.trim().split('\n').filter((l) => l.startsWith('| image') || l.startsWith('| audio') || l.startsWith('| video'));
     expect(rows.map((r) => r.split('|').slice(1, 3).map((c) => c.trim()).join(' '))).toEqual(['image image-run', 'audio audio-run', 'video lrcn-on-ucf101', 'video video-run']);
     expect(report.markdown).toMatch(/\| video \| lrcn-on-ucf101 \| UCF-101 split 1 test \| net \| - \| 100\.00% \[100\.0, 100\.0\] \|.*\| 75\.2-77\.3% \|/);
@@ -99,7 +107,8 @@ describe.runIf(CHROMIUM)('report in headless Chromium', () => {
         expect(chart.width, chart.id).toBeGreaterThan(100);
       }
       expect(await page.$$eval('tbody tr', (rows) => rows.length)).toBe(4);
-      expect(await page.$$eval('figure.sheet img', (images) => images.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth))).toEqual([1]);
+      expect(await page.$$eval('figure.sheet img', (images) => images.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth))).toEqual([1, 1]);
+      expect(await page.$$eval('figure.sheet.source figcaption', (captions) => captions.map((c) => c.textContent))).toEqual(['image-run: the source: images/city.jpg (1x1)']);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
       expect(existsSync(join(ARTIFACTS, 'report.png'))).toBe(true);

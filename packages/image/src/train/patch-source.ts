@@ -8,13 +8,16 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, Rng, createProgress, dataPath, tf, type BatchSource, type DataRoot } from '@augprior/core';
+import { AugpriorError, Rng, createProgress, dataPath, fitPicture, tf, type BatchSource, type DataRoot } from '@augprior/core';
 import { generatePatches } from '../patches/generate.js';
 import { PatchRecipeSchema } from '../patches/recipe.js';
 import { readPatches } from '../patches/shards.js';
 import { deadLeavesSource, loadSourceImage, noiseSource, type LoadedSource } from '../patches/sources.js';
 import { augmentBatch, BatchAugmentSchema } from './batch-augment.js';
 import { augmentImagenetBatch, ImagenetAugmentSchema } from './imagenet-augment.js';
+
+/** Longer side of the source's thumbnail in a run's contact sheet. */
+const SOURCE_PICTURE_SIDE = 512;
 
 export const ImagePatchesArgs = z.strictObject({
   /** A file under the data root (or ./path), or a procedural source: "noise" / "dead_leaves". */
@@ -39,7 +42,7 @@ export async function resolveSource(source: string, size: [number, number], seed
   return loadSourceImage(path);
 }
 
-export async function openPatchDataset(options: ImagePatchesOptions, context: { dataRoot: DataRoot; cwd: string }): Promise<{ dir: string; pixels: Uint8Array; size: number; count: number; description: string }> {
+export async function openPatchDataset(options: ImagePatchesOptions, context: { dataRoot: DataRoot; cwd: string }): Promise<{ dir: string; pixels: Uint8Array; size: number; count: number; description: string; source: LoadedSource }> {
   const source = await resolveSource(options.source, options.proceduralSize, options.datasetSeed, context.dataRoot, context.cwd);
   const key = createHash('sha256').update(JSON.stringify({ source: source.sha256, recipe: options.recipe, seed: options.datasetSeed, count: options.count })).digest('hex').slice(0, 12);
   const name = options.source.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
@@ -54,7 +57,7 @@ export async function openPatchDataset(options: ImagePatchesOptions, context: { 
   }
   const { manifest, pixels } = readPatches(dir);
   if (manifest.source.sha256 !== source.sha256) throw new AugpriorError('data.corrupt', `${dir} was generated from another source (sha256 ${manifest.source.sha256})`);
-  return { dir, pixels, size: manifest.size, count: manifest.count, description: `${manifest.count} ${manifest.size}px patches of ${source.description} (${dir})` };
+  return { dir, pixels, size: manifest.size, count: manifest.count, description: `${manifest.count} ${manifest.size}px patches of ${source.description} (${dir})`, source };
 }
 
 export async function imagePatchesSource(options: ImagePatchesOptions, context: { dataRoot: DataRoot; cwd: string; seed: number }): Promise<BatchSource> {
@@ -89,6 +92,7 @@ export async function imagePatchesSource(options: ImagePatchesOptions, context: 
         yield { x: tf.tensor4d(out, [batchSize, outSize, outSize, 3]) };
       }
     },
+    sourcePicture: async () => fitPicture(data.source.data, data.source.width, data.source.height, SOURCE_PICTURE_SIDE, `the source: ${options.source} (${data.source.width}x${data.source.height})`),
     dispose() {},
   };
 }

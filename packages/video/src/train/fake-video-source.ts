@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { colorJitter, createProgress, dataPath, Rng, tf, type BatchSource, type DataRoot } from '@augprior/core';
 import { generateFakeVideos, loadSource, readFakeVideos } from '../fake-video/fake-clips.js';
 import { FakeVideoRecipeSchema } from '../fake-video/recipe.js';
+import { sourceMediaPicture } from '../fake-video/source-picture.js';
 import { uniformIndices } from '../sampling/clip-sampling.js';
 import { applyClipCutmix, clipCutmixBox } from './video-cutmix.js';
 
@@ -97,6 +98,7 @@ export async function fakeVideosSource(options: FakeVideosOptions, context: { da
         yield { x: tf.tensor5d(x, [batchSize, T, S, S, 3]) };
       }
     },
+    sourcePicture: async () => sourceMediaPicture(image, options.source),
     dispose() {},
   };
 }
