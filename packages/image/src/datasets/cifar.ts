@@ -5,7 +5,7 @@
  * R, G and B planes). Every file is checked (decodes, 32x32, known class) before any is used.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { AugpriorError, tf, type Batch, type LabeledDataset } from '@augprior/core';
 import { decodeImageRgb } from './decode-image.js';
 
@@ -62,7 +62,7 @@ export function cifarImageSet(options: CifarFolderOptions): LabeledDataset {
   if (!samples.length) throw new AugpriorError('data.empty', `${path} holds no images`);
   if (options.limit) samples = samples.slice(0, options.limit);
   return {
-    description: `${dataset} ${basename(path)} (${samples.length} images from ${path})`,
+    description: `${dataset} ${basename(path)} (${samples.length} images from ${relative(process.cwd(), path) || path})`,
     size: samples.length,
     numClasses,
     ...(options.classNames ? { classNames: options.classNames } : {}),
