@@ -88,6 +88,15 @@ describe.runIf(existsSync(MOBILENET))('teacher import: TF.js layers MobileNet v1
     // image per class). The bound guards the preprocessing: a wrong mean/std or BGR order drops it far.
     expect(r.top1).toBeGreaterThan(0.8);
     expect(r.top5).toBeGreaterThan(0.93);
+    // Its last feature map, for channel visualisation: conv_pw_13 of MobileNet v1 0.75 (7x7x768 at 224 px).
+    const teacher = await loadTeacherDir(join(cwd, 'mobilenet'));
+    const before = tf.memory().numTensors;
+    const x = tf.zeros([1, 224, 224, 3]);
+    const map = teacher.featureMap!(x);
+    expect(map.shape).toEqual([1, 7, 7, 768]);
+    tf.dispose([x, map]);
+    expect(tf.memory().numTensors).toBe(before);
+    teacher.dispose();
   }, 300_000);
 
   it('names a missing weight shard and a model.json that is not a model', async () => {
@@ -131,6 +140,16 @@ describe.runIf(existsSync(RESNET8))('teacher import: MLPerf Tiny ResNet-8 as Ker
       tf.dispose([batch.x, batch.y]);
     }
     expect(worst / scale).toBeLessThan(1e-4);
+    // The last feature maps (for channel visualisation) of the two formats are the same tensor.
+    const x = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 3);
+    const [fa, fb] = [a.featureMap!(x), b.featureMap!(x)];
+    expect(fa.shape).toEqual(fb.shape);
+    expect(fa.shape.length).toBe(4);
+    expect(fa.shape[1]! * fa.shape[2]!).toBeGreaterThan(1);
+    const [va, vb] = [fa.dataSync(), fb.dataSync()];
+    const most = Math.max(...Array.from(va, Math.abs));
+    expect(Math.max(...Array.from(va, (v, i) => Math.abs(v - vb[i]!))) / most).toBeLessThan(1e-4);
+    tf.dispose([x, fa, fb]);
     a.dispose();
     b.dispose();
   }, 300_000);

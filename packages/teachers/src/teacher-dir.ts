@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { openOnnx } from './onnx.js';
 import { parseTflite, TfliteGraph } from './tflite.js';
-import { loadLayersModelFromFolder } from './tfjs-layers.js';
+import { layersFeatureMap, loadLayersModelFromFolder } from './tfjs-layers.js';
 import {
   AugpriorError,
   createModel,
@@ -176,12 +176,14 @@ async function loadNetwork(dir: string, spec: TeacherSpec): Promise<Network> {
     }
     case 'tfjs-layers': {
       const net = await loadLayersModelFromFolder(join(dir, model.path), { stripSoftmax: false });
-      return { name: basename(model.path), forward: (x) => net.model.predict(x) as Tensor, dispose: () => net.model.dispose() };
+      const features = layersFeatureMap(net.model);
+      return { name: basename(model.path), forward: (x) => net.model.predict(x) as Tensor, ...(features ? { featureMap: (x: Tensor) => features.predict(x) as Tensor } : {}), dispose: () => net.model.dispose() };
     }
     case 'tflite': {
       const path = join(dir, model.path);
       const graph = new TfliteGraph(parseTflite(readFileSync(path), path), path);
-      return { name: basename(model.path), forward: (x) => graph.run(x, { stopBeforeSoftmax: true }), dispose: () => graph.dispose() };
+      const features = graph.featureMapTensor;
+      return { name: basename(model.path), forward: (x) => graph.run(x, { stopBeforeSoftmax: true }), ...(features !== undefined ? { featureMap: (x: Tensor) => graph.run(x, { stopBeforeSoftmax: true, output: features }) } : {}), dispose: () => graph.dispose() };
     }
     case 'onnx': {
       const net = await openOnnx(join(dir, model.path), { layout: model.layout, providers: model.providers });

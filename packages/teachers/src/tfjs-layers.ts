@@ -106,6 +106,17 @@ export async function loadLayersModelFromFolder(modelJsonPath: string, options: 
   return { model, strippedSoftmax: stripped, inputShape };
 }
 
+/**
+ * The model up to its last spatial feature map (the last layer whose output is [n, h, w, c] with
+ * h * w > 1: what global pooling reduces), for channel visualisation; undefined when it has none.
+ * It shares the model's layers and weights: dispose only the full model.
+ */
+export function layersFeatureMap(model: tf.LayersModel): tf.LayersModel | undefined {
+  const spatial = (shape: unknown): boolean => Array.isArray(shape) && !Array.isArray(shape[0]) && shape.length === 4 && (shape[1] as number | null ?? 0) * (shape[2] as number | null ?? 0) > 1;
+  const layer = [...model.layers].reverse().find((l) => spatial(l.outputShape));
+  return layer ? tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor }) : undefined;
+}
+
 /** Writes a built model as a TF.js layers folder (model.json + weights.bin). */
 export async function saveLayersModel(model: tf.LayersModel, folder: string): Promise<void> {
   mkdirSync(folder, { recursive: true });

@@ -246,8 +246,20 @@ export class TfliteGraph {
     return this.model.tensors[this.model.outputs[0]!]!;
   }
 
-  /** Runs the graph on a float batch laid out as the model's input (e.g. [n, 49, 10, 1]). */
-  run(x: Tensor, options: { stopBeforeSoftmax: boolean }): Tensor {
+  /**
+   * The last spatial feature map: the last tensor an operator writes that is [n, h, w, c] with
+   * h * w > 1 (what the final pooling reduces), for channel visualisation.
+   */
+  get featureMapTensor(): number | undefined {
+    const spatial = (i: number) => {
+      const shape = this.model.tensors[i]?.shape ?? [];
+      return shape.length === 4 && shape[1]! * shape[2]! > 1;
+    };
+    return [...this.model.operators].reverse().map((op) => op.outputs[0]!).find(spatial);
+  }
+
+  /** Runs the graph on a float batch laid out as the model's input (e.g. [n, 49, 10, 1]); `output` picks another tensor to return. */
+  run(x: Tensor, options: { stopBeforeSoftmax: boolean; output?: number }): Tensor {
     return tf.tidy(() => {
       const values = new Map<number, Tensor>(this.constants);
       values.set(this.model.inputs[0]!, x);
@@ -310,8 +322,9 @@ export class TfliteGraph {
             values.set(out, options.stopBeforeSoftmax ? input : tf.softmax(tf.mul(input, opt?.float32(0, 1) ?? 1)));
             break;
         }
+        if (out === options.output) break;
       }
-      return tf.clone(get(this.model.outputs[0]!));
+      return tf.clone(get(options.output ?? this.model.outputs[0]!));
     });
   }
 
