@@ -29,6 +29,22 @@ describe('feature map of a TF.js layers model', () => {
     tf.dispose([x, map, head, full]);
     model.dispose();
 
+    // A capped activation (MobileNet's ReLU6) as the last spatial layer: its input is taken.
+    const capped = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, padding: 'same', name: 'pre' }),
+        tf.layers.activation({ activation: 'relu6', name: 'relu6' }),
+        tf.layers.globalAveragePooling2d({}),
+      ],
+    });
+    const y = tf.randomUniform([1, 8, 8, 3], -5, 5, 'float32', 2);
+    const pre = layersFeatureMap(capped)!.predict(y) as tf.Tensor;
+    const direct = tf.tidy(() => capped.getLayer('pre').apply(y) as tf.Tensor);
+    expect(pre.shape).toEqual([1, 8, 8, 4]);
+    pre.dataSync().forEach((v, i) => expect(v).toBeCloseTo(direct.dataSync()[i]!, 5));
+    tf.dispose([y, pre, direct]);
+    capped.dispose();
+
     const dense = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3 })] });
     expect(layersFeatureMap(dense)).toBeUndefined();
     dense.dispose();

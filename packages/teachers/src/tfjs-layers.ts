@@ -109,12 +109,17 @@ export async function loadLayersModelFromFolder(modelJsonPath: string, options: 
 /**
  * The model up to its last spatial feature map (the last layer whose output is [n, h, w, c] with
  * h * w > 1: what global pooling reduces), for channel visualisation; undefined when it has none.
+ * When that layer is a capped activation (ReLU6, as in MobileNet), its input is taken instead:
+ * a unit pinned at 6 or at 0 has no gradient, and activation maximisation would stall there.
  * It shares the model's layers and weights: dispose only the full model.
  */
 export function layersFeatureMap(model: tf.LayersModel): tf.LayersModel | undefined {
   const spatial = (shape: unknown): boolean => Array.isArray(shape) && !Array.isArray(shape[0]) && shape.length === 4 && (shape[1] as number | null ?? 0) * (shape[2] as number | null ?? 0) > 1;
   const layer = [...model.layers].reverse().find((l) => spatial(l.outputShape));
-  return layer ? tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor }) : undefined;
+  if (!layer) return undefined;
+  const config = layer.getConfig() as { activation?: unknown; maxValue?: unknown };
+  const capped = (layer.getClassName() === 'Activation' && config.activation === 'relu6') || (layer.getClassName() === 'ReLU' && typeof config.maxValue === 'number');
+  return tf.model({ inputs: model.inputs, outputs: (capped ? layer.input : layer.output) as tf.SymbolicTensor });
 }
 
 /** Writes a built model as a TF.js layers folder (model.json + weights.bin). */
