@@ -119,7 +119,8 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
   }
   const teacher = e.teacher ? await loadTeacherSection(teacherKinds, e.teacher, context) : undefined;
   const evalSet = e.eval ? await evalSets.get(e.eval.kind).open(splitKind(e.eval)[1], context) : undefined;
-  const progress = createProgress({ label: e.name, unit: 'img', mode: (stringFlag(flags, 'progress') ?? 'auto') as ProgressMode, stream: io.stderr });
+  // Samples are images, 1-s audio clips or video clips: the rate names the one this run trains on.
+  const progress = createProgress({ label: e.name, unit: modalityOfExperiment(e) === 'image' ? 'img' : 'clip', mode: (stringFlag(flags, 'progress') ?? 'auto') as ProgressMode, stream: io.stderr });
   const abort = new AbortController();
   const onSignal = () => {
     note(io, '[augprior] stopping after this step (checkpoint first); press again to kill');
