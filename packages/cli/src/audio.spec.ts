@@ -54,6 +54,5 @@ describe.runIf(hasShared)('audio: Speech Commands through the DS-CNN teacher and
   });
 });
 
-describe.runIf(!hasShared)('audio on real Speech Commands clips', () => {
-  it(`is skipped: ${DSCNN} or ${SAMPLE} is absent on this machine (CI provides ../shared)`, () => expect(hasShared).toBe(false));
-});
+// A skip, counted as skipped with its reason, never as a pass.
+if (!hasShared) it.skip(`audio on real Speech Commands clips skipped: ${DSCNN} or ${SAMPLE} is absent on this machine (CI provides ../shared)`, () => {});

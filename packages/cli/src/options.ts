@@ -59,3 +59,12 @@ export function applyCommandLine(raw: unknown, flags: Flags, env: NodeJS.Process
   }
   return applyOverrides(raw, sets);
 }
+
+/**
+ * Where runs (and evaluation records of teacher dirs) go unless a command is told otherwise:
+ * $AUGPRIOR_RUNS, else ./runs. The Nx targets read the same variable, so a smoke check (or a
+ * user) can point a whole sequence of targets at a scratch folder.
+ */
+export function runsRoot(env: NodeJS.ProcessEnv): string {
+  return env['AUGPRIOR_RUNS'] || 'runs';
+}

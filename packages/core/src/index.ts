@@ -20,6 +20,7 @@ export {
   type EngineAttempt,
   type Device,
 } from './engine/select-engine.js';
+export { slowEngineWarning, slowdownVsTorch, SLOW_ENGINE_FACTOR, SLOW_ENGINE_FIX } from './engine/slow-engine.js';
 export { registerWasmGradientKernels } from './engine/wasm-grad-kernels.js';
 
 export { Module, Sequential, type ForwardOptions } from './nn/module.js';

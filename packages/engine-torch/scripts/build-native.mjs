@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds build/augprior_torch.node against libtorch with plain g++ (no cmake, no downloads).
 //
-// libtorch is found as: $LIBTORCH (a folder with include/ and lib/: pytorch.org's libtorch zip or
-// a pip torch's torch/ folder), else Debian's libtorch-dev (/usr/include/torch, multiarch libs).
+// libtorch is found by find-libtorch.mjs: $LIBTORCH, else the PyTorch that `python3 -c 'import torch'`
+// finds (pip or conda), else Debian's libtorch-dev.
 // With --optional, a machine without libtorch gets one line saying so and exit code 0, so
 // `npm ci` still succeeds and `--backend auto` falls through to the next engine.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findLibtorch, libtorchFingerprint } from './find-libtorch.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const optional = process.argv.includes('--optional');
@@ -20,22 +21,6 @@ const sources = [join(root, 'native', 'augprior_torch.cc')];
 
 function say(line) {
   process.stderr.write(`[engine-torch] ${line}\n`);
-}
-
-function findLibtorch() {
-  const env = process.env.LIBTORCH;
-  if (env) {
-    const dir = resolve(env);
-    if (!existsSync(join(dir, 'include', 'ATen', 'ATen.h')) || !existsSync(join(dir, 'lib'))) {
-      throw new Error(`LIBTORCH=${env} has no include/ATen/ATen.h and lib/`);
-    }
-    return { kind: 'LIBTORCH', root: dir, includes: [join(dir, 'include'), join(dir, 'include', 'torch', 'csrc', 'api', 'include')], lib: join(dir, 'lib') };
-  }
-  const multiarch = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib'].find((d) => existsSync(join(d, 'libtorch_cpu.so')));
-  if (existsSync('/usr/include/ATen/ATen.h') && multiarch) {
-    return { kind: 'debian libtorch-dev', root: '/usr', includes: ['/usr/include', '/usr/include/torch/csrc/api/include'], lib: multiarch };
-  }
-  return undefined;
 }
 
 function nodeIncludes() {
@@ -57,18 +42,19 @@ function upToDate(libtorch) {
   if (force || !existsSync(out) || !existsSync(infoPath)) return false;
   const info = JSON.parse(readFileSync(infoPath, 'utf8'));
   const built = statSync(out).mtimeMs;
-  return info.libtorch === libtorch.root && sources.every((s) => statSync(s).mtimeMs < built) && statSync(fileURLToPath(import.meta.url)).mtimeMs < built;
+  return info.libtorch === libtorch.root && info.fingerprint === libtorchFingerprint(libtorch) && sources.every((s) => statSync(s).mtimeMs < built) && statSync(fileURLToPath(import.meta.url)).mtimeMs < built;
 }
 
 let libtorch;
+let skipped = [];
 try {
-  libtorch = findLibtorch();
+  ({ found: libtorch, skipped } = findLibtorch());
 } catch (error) {
   say(error.message);
   process.exit(optional ? 0 : 1);
 }
 if (!libtorch) {
-  say('libtorch not found ($LIBTORCH unset, no Debian libtorch-dev); the torch engine is not built. `apt-get install libtorch-dev` or set LIBTORCH, then `npx nx run engine-torch:native`.');
+  say(`libtorch not found ($LIBTORCH unset; ${skipped.join('; ')}); the torch engine is not built and runs fall back to wasm (~19x slower). Fix: \`npm run setup\` (installs libtorch-dev where it may), or \`pip install torch\`, or set LIBTORCH; then \`npx nx run engine-torch:native\`.`);
   process.exit(optional ? 0 : 1);
 }
 if (upToDate(libtorch)) {
@@ -79,7 +65,9 @@ if (upToDate(libtorch)) {
 const cuda = existsSync(join(libtorch.lib, 'libtorch_cuda.so'));
 const abi = cxx11Abi(libtorch.lib);
 const args = [
-  '-O3', '-std=c++17', '-shared', '-fPIC', '-fvisibility=hidden', '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-fexceptions',
+  '-O3', '-std=c++17',
+  // PyTorch 2.x headers use a few C++20 extensions that g++ accepts in C++17 mode with a warning.
+  '-Wno-c++20-extensions', '-shared', '-fPIC', '-fvisibility=hidden', '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-fexceptions',
   `-D_GLIBCXX_USE_CXX11_ABI=${abi}`,
   ...(process.env.AUGPRIOR_NO_CACHING_ALLOCATOR ? ['-DAUGPRIOR_NO_CACHING_ALLOCATOR'] : []),
   ...[...nodeIncludes(), ...libtorch.includes].map((d) => `-I${d}`),
@@ -101,5 +89,5 @@ try {
   process.exit(optional ? 0 : 1);
 }
 renameSync(temp, out);
-writeFileSync(infoPath, `${JSON.stringify({ libtorch: libtorch.root, kind: libtorch.kind, cuda, cxx11Abi: abi, builtAt: new Date().toISOString() }, null, 2)}\n`);
+writeFileSync(infoPath, `${JSON.stringify({ libtorch: libtorch.root, kind: libtorch.kind, fingerprint: libtorchFingerprint(libtorch), cuda, cxx11Abi: abi, builtAt: new Date().toISOString() }, null, 2)}\n`);
 say(`built ${out} in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -195,8 +195,5 @@ describe.skipIf(!built)('torch kernels match the cpu backend (values and gradien
   });
 });
 
-describe.runIf(!built)('torch kernels', () => {
-  it(`are skipped: ${ADDON_PATH} is not built (no libtorch on this machine; .ci/run installs libtorch-dev)`, () => {
-    expect(built).toBe(false);
-  });
-});
+// A skip, counted as skipped with its reason, never as a pass.
+if (!built) it.skip(`torch kernels skipped: ${ADDON_PATH} is not built (no libtorch on this machine; "npm run setup" installs libtorch-dev)`, () => {});

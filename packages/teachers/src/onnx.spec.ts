@@ -41,6 +41,5 @@ describe.runIf(existsSync(ONNX))('ONNX teacher (NeMo MatchboxNet from ../shared/
   });
 });
 
-describe.runIf(!existsSync(ONNX))('ONNX teacher', () => {
-  it(`is skipped: ${ONNX} is absent on this machine (CI provides ../shared)`, () => expect(existsSync(ONNX)).toBe(false));
-});
+// A skip, counted as skipped with its reason, never as a pass.
+if (!existsSync(ONNX)) it.skip(`ONNX teacher skipped: ${ONNX} is absent on this machine (CI provides ../shared)`, () => {});

@@ -64,6 +64,5 @@ describe.runIf(existsSync(SHARED))('the akamaster CIFAR-10 checkpoints in ../sha
     expect(ck.stateDict.get('conv1.weight')!.shape).toEqual([16, 3, 3, 3]);
   });
 });
-describe.runIf(!existsSync(SHARED))('the akamaster CIFAR-10 checkpoints', () => {
-  it(`are skipped: ${SHARED} is absent on this machine (CI provides ../shared)`, () => expect(existsSync(SHARED)).toBe(false));
-});
+// A skip, counted as skipped with its reason, never as a pass.
+if (!existsSync(SHARED)) it.skip(`the akamaster CIFAR-10 checkpoints skipped: ${SHARED} is absent on this machine (CI provides ../shared)`, () => {});

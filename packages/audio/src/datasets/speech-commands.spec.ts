@@ -57,6 +57,12 @@ describe('Speech Commands loader', () => {
     expect(words.items).toHaveLength(18);
   });
 
+  it('takes the protocol as a number too (`--set dataset.protocol=10` parses it as one)', () => {
+    expect(SpeechCommandsArgs.parse({ path: 'x', protocol: 10 }).protocol).toBe('10');
+    expect(SpeechCommandsArgs.parse({ path: 'x', protocol: 12 }).protocol).toBe('12');
+    expect(() => SpeechCommandsArgs.parse({ path: 'x', protocol: 11 })).toThrow(/"10"\|"12"|expected one of/);
+  });
+
   it('keeps only the keywords, in the teacher\'s order, for the 10-class protocol', async () => {
     const keywords = await indexSpeechCommands(options({ protocol: '10', silence: { count: 5 } }));
     expect(keywords.classNames).toEqual(['down', 'go', 'left', 'no', 'off', 'on', 'right', 'stop', 'up', 'yes']);

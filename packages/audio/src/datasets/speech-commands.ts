@@ -31,7 +31,8 @@ export const SpeechCommandsArgs = z.strictObject({
   /** The dataset folder (word folders + the two list files), under the data root. */
   path: z.string().min(1),
   split: z.enum(['train', 'validation', 'test', 'all']).default('all'),
-  protocol: z.enum(['12', '10', 'all']).default('12'),
+  // `--set dataset.protocol=10` arrives as the number 10.
+  protocol: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.enum(['12', '10', 'all'])).default('12'),
   classOrder: z.enum(['mlperf', 'tf']).default('mlperf'),
   sampleRate: z.number().int().positive().default(16000),
   clipSeconds: z.number().positive().default(1),

@@ -28,13 +28,14 @@ export const AudioClipsArgs = z.strictObject({
   /** Duration of a procedural noise recording (the LJ Speech source is ~229 s). */
   noiseSeconds: z.number().positive().default(229),
   specAugment: SpecAugmentSchema.default(SpecAugmentSchema.parse({})),
-  cacheDir: z.string().default('runs/clips'),
+  /** Default: <runs>/clips (the context's runsDir, i.e. $AUGPRIOR_RUNS or runs/). */
+  cacheDir: z.string().optional(),
   /** Keep `count` clips of a larger pool so the teacher's predicted classes come out even (extension; off by default). */
   balance: TeacherBalanceSchema.optional(),
 });
 export type AudioClipsOptions = z.infer<typeof AudioClipsArgs>;
 
-export async function openClipDataset(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string }): Promise<{ dir: string; samples: Int16Array; clipLength: number; count: number; description: string; recording: Recording }> {
+export async function openClipDataset(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string; runsDir?: string }): Promise<{ dir: string; samples: Int16Array; clipLength: number; count: number; description: string; recording: Recording }> {
   const recording = await loadRecording(options.sources, { sampleRate: options.recipe.sampleRate, noiseSeconds: options.noiseSeconds, seed: options.datasetSeed, dataRoot: context.dataRoot, cwd: context.cwd });
   const generated = options.balance?.pool ?? options.count;
   // Isolation draws from its own stream, so with it off the clips are those made before it existed: keep their key.
@@ -42,7 +43,7 @@ export async function openClipDataset(options: AudioClipsOptions, context: { dat
   const keyedRecipe = isolate.p === 0 ? { ...options.recipe, augment } : options.recipe;
   const key = createHash('sha256').update(JSON.stringify({ source: recording.sha256, recipe: keyedRecipe, seed: options.datasetSeed, count: generated })).digest('hex').slice(0, 12);
   const name = options.sources[0]!.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(-40);
-  const dir = resolve(context.cwd, options.cacheDir, `${name}-${key}`);
+  const dir = resolve(context.cwd, options.cacheDir ?? join(context.runsDir ?? 'runs', 'clips'), `${name}-${key}`);
   if (!existsSync(join(dir, 'manifest.json'))) {
     const progress = createProgress({ label: `clips ${name}`, unit: 'clip' });
     try {
@@ -84,7 +85,7 @@ async function selectClips(options: AudioClipsOptions, data: { dir: string; samp
   return { indices, note: `, ${indices.length} of ${data.count} kept, teacher-balanced (class:clips ${perClass})` };
 }
 
-export async function audioClipsSource(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string; seed: number }, loadTeacher?: TeacherLoader): Promise<BatchSource> {
+export async function audioClipsSource(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string; seed: number; runsDir?: string }, loadTeacher?: TeacherLoader): Promise<BatchSource> {
   const pool = await openClipDataset(options, context);
   const selection = await selectClips(options, pool, loadTeacher);
   const data = { ...pool, count: selection.indices.length, description: `${pool.description}${selection.note}` };

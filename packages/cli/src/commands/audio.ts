@@ -5,7 +5,7 @@ import { AugpriorError, applyOverrides, loadTeacherSection, parseExperiment, sel
 import { AudioClipsArgs, ClipRecipeSchema, encodePcm16Wav, openClipDataset, teacherVotes, generateClips, loadRecording, measureFeatureRates, readClips } from '@augprior/audio';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { registerFrontEnds } from '../wire.js';
-import { intFlag, parseFlags, stringFlag, type Flags } from '../options.js';
+import { intFlag, parseFlags, runsRoot, stringFlag, type Flags } from '../options.js';
 
 export const AUDIO_HELP = `augprior audio generate --source <wav[,wav...]|noise:white|noise:pink> --out <dir> [--count 10000] [--seed 0] [--export-wav 16]
 augprior audio bench [--json]
@@ -39,7 +39,7 @@ async function teacherVotesCommand(flags: Flags, dataRoot: ReturnType<typeof res
   if (!e.teacher) throw new AugpriorError('cli.bad-arguments', `${configPath} has no teacher section`);
   note(io, `[augprior] ${(await selectEngine(e.engine)).reason}`);
   const options = AudioClipsArgs.parse({ ...splitKind(e.data)[1], balance: undefined, count: intFlag(flags, 'count') ?? 2000 });
-  const context = { dataRoot, seed: e.seed, cwd: io.cwd };
+  const context = { dataRoot, seed: e.seed, cwd: io.cwd, runsDir: runsRoot(io.env) };
   const clips = await openClipDataset(options, context);
   const teacher = await loadTeacherSection(teacherKinds, e.teacher, context);
   try {
@@ -78,7 +78,7 @@ export async function audioCommand(argv: string[], io: CommandIO): Promise<numbe
   if (action === 'generate' || action === 'bench') {
     const bench = action === 'bench';
     const sources = bench ? ['audio-sources/derived_LJ001-0001-0016_concat_16k.wav', 'audio-sources/derived_LJ001-0017-0032_concat_16k.wav'] : stringFlag(flags, 'source')?.split(',');
-    const out = bench ? join(io.cwd, 'runs', 'clips', 'bench') : stringFlag(flags, 'out');
+    const out = bench ? join(io.cwd, runsRoot(io.env), 'clips', 'bench') : stringFlag(flags, 'out');
     if (!sources || !out) throw new AugpriorError('cli.bad-arguments', 'audio generate needs --source and --out');
     const seed = intFlag(flags, 'seed') ?? 0;
     const count = intFlag(flags, 'count') ?? (bench ? 2000 : 10_000);

@@ -25,7 +25,7 @@ import { evaluateClassifier, scalarMetrics, summarizeEvaluation, teacherPredict,
 import { gitCommit } from '../result-record.js';
 import { VERSION } from '../version.js';
 import { emitResult, note, type CommandIO } from '../io.js';
-import { applyCommandLine, parseFlags, stringFlag } from '../options.js';
+import { applyCommandLine, parseFlags, runsRoot, stringFlag } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
 
 export const EVAL_HELP = `augprior eval --model <run-dir | teacher-dir> [--dataset <kind>[:<path>]] [--set dataset.<arg>=value ...] [--json]
@@ -36,7 +36,7 @@ eval section; e.g. --dataset cifar10:cifar10/test-jpeg (relative paths are under
 ./paths under the working directory) or cifar10-bin:<dir>. Accuracies are FRACTIONS in [0, 1].
 With --config, the JSON holds {model, dataset, batchSize, engine}. Writes an augprior-result/1
 record (metrics with 95% bootstrap intervals) to --out, default <run>/evals/<dataset>-<hash>.json
-for a run and runs/evals/<teacher>-on-<dataset>/result.json for a teacher dir.`;
+for a run and $AUGPRIOR_RUNS (default runs)/evals/<teacher>-on-<dataset>/result.json for a teacher dir.`;
 
 const EvalConfigSchema = z.strictObject({
   model: z.string().min(1),
@@ -82,7 +82,7 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
   const checked = kind.args.safeParse(args);
   if (!checked.success) throw new AugpriorError('config.invalid', `eval: ${formatZodIssues(checked.error, 'dataset')}`);
   const dataRoot = resolveDataRoot({ flag: stringFlag(flags, 'data-root'), env: io.env });
-  const evalSet = await kind.open(checked.data as Record<string, unknown>, { dataRoot, seed: 0, cwd: io.cwd });
+  const evalSet = await kind.open(checked.data as Record<string, unknown>, { dataRoot, seed: 0, cwd: io.cwd, runsDir: runsRoot(io.env) });
   if (config.features && !teacherDir) throw new AugpriorError('eval.features', '--features applies to teacher dirs; a run evaluates through its own student.features');
   const loaded = teacherDir ? await loadTeacherModel(modelDir, config.features ? createFeatureExtractor(config.features) : undefined) : loadRunClassifier(modelDir);
   try {
@@ -111,12 +111,12 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
         startedAt: started.toISOString(),
         finishedAt: new Date().toISOString(),
         augprior: VERSION,
-        extra: { model: loaded.describe, dataset: datasetSection },
+        extra: { role: teacherDir ? 'teacher' : 'student', model: loaded.describe, dataset: datasetSection },
       },
       'eval result',
     );
     // Beside the run for a run's model; under runs/evals/ for a teacher dir (never inside the teacher).
-    const resultFile = resolve(io.cwd, stringFlag(flags, 'out') ?? (teacherDir ? join('runs', 'evals', record.name, 'result.json') : join(modelDir, 'evals', `${datasetSection.kind}-${record.configHash}.json`)));
+    const resultFile = resolve(io.cwd, stringFlag(flags, 'out') ?? (teacherDir ? join(runsRoot(io.env), 'evals', record.name, 'result.json') : join(modelDir, 'evals', `${datasetSection.kind}-${record.configHash}.json`)));
     mkdirSync(dirname(resultFile), { recursive: true });
     writeFileAtomic(resultFile, `${JSON.stringify(record, null, 2)}\n`);
     note(io, `[augprior] result -> ${resultFile}`);

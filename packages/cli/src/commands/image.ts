@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { AugpriorError, applyOverrides, createProgress, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
 import { PatchRecipeSchema, analyzeSource, contactSheet, generatePatches, readPatches, resolveSource } from '@augprior/image';
 import { emitResult, note, type CommandIO } from '../io.js';
-import { intFlag, parseFlags, stringFlag, type Flags } from '../options.js';
+import { intFlag, parseFlags, runsRoot, stringFlag, type Flags } from '../options.js';
 import { visualizeCommand } from './visualize.js';
 
 export const IMAGE_HELP = `augprior image generate --source <file|noise|dead_leaves> --out <dir> [--count 50000] [--size 32] [--seed 0] [--workers 0] [--export-png 256]
@@ -60,7 +60,7 @@ export async function imageCommand(argv: string[], io: CommandIO): Promise<numbe
 
   if (action === 'generate' || action === 'bench') {
     const sourceName = action === 'bench' ? 'sources/animals.png' : stringFlag(flags, 'source');
-    const out = action === 'bench' ? join(io.cwd, 'runs', 'patches', 'bench') : stringFlag(flags, 'out');
+    const out = action === 'bench' ? join(io.cwd, runsRoot(io.env), 'patches', 'bench') : stringFlag(flags, 'out');
     if (!sourceName || !out) throw new AugpriorError('cli.bad-arguments', 'image generate needs --source and --out');
     const seed = intFlag(flags, 'seed') ?? 0;
     const source = await resolveSource(sourceName, [600, 225], seed, dataRoot, io.cwd);

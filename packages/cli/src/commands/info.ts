@@ -1,6 +1,6 @@
 /** `augprior info`: versions, the engine auto would pick and why, the data root, optional packages. */
 import { arch, cpus, platform, totalmem } from 'node:os';
-import { describeDataRoot, probeEngines, resolveDataRoot, selectEngine, tf, type EngineAttempt } from '@augprior/core';
+import { describeDataRoot, probeEngines, resolveDataRoot, selectEngine, slowEngineWarning, tf, type EngineAttempt } from '@augprior/core';
 import { emitResult, type CommandIO } from '../io.js';
 import { parseFlags, stringFlag } from '../options.js';
 import { findInstalledPackage, OPTIONAL_PACKAGES } from '../packages.js';
@@ -20,9 +20,11 @@ export async function infoCommand(argv: string[], io: CommandIO): Promise<number
   const engines: EngineAttempt[] = await probeEngines();
   const backend = stringFlag(flags, 'backend') ?? io.env['AUGPRIOR_BACKEND'] ?? 'auto';
   let chosen: { engine: string; tfjsBackend: string; device: string; reason: string } | { error: string };
+  let slowEngine: string | null = null;
   try {
     const selection = await selectEngine({ backend: backend as 'auto' });
     chosen = { engine: selection.engine, tfjsBackend: selection.tfjsBackend, device: selection.device, reason: selection.reason };
+    slowEngine = slowEngineWarning(selection) ?? null;
   } catch (error) {
     chosen = { error: (error as Error).message };
   }
@@ -41,6 +43,7 @@ export async function infoCommand(argv: string[], io: CommandIO): Promise<number
     memoryGb: Math.round(totalmem() / 2 ** 30),
     tfjs: tf.version.tfjs,
     engine: { requested: backend, ...chosen },
+    slowEngine,
     engines: Object.fromEntries(engines.map((a) => [a.engine, { available: a.ok, detail: a.detail }])),
     dataRoot: { path: dataRoot.path, source: dataRoot.source, exists: dataRoot.exists },
     optionalPackages: optional,
@@ -49,6 +52,7 @@ export async function infoCommand(argv: string[], io: CommandIO): Promise<number
     [
       `augprior ${VERSION} on node ${process.version} (${result.platform}, ${result.cpus} cores), tfjs ${result.tfjs}`,
       'error' in chosen ? `engine     none: ${chosen.error}` : `engine     ${chosen.reason}`,
+      ...(slowEngine ? [slowEngine] : []),
       ...engines.map((a) => `  ${a.ok ? 'yes' : ' no'} ${a.engine.padEnd(10)} ${a.detail}`),
       `data root  ${describeDataRoot(dataRoot)}`,
       'optional packages:',

@@ -1,14 +1,16 @@
 /** `augprior teacher import`: convert a teacher file once into a fast, self-describing directory. */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { AugpriorError, models } from '@augprior/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { AugpriorError, dataPath, models, resolveDataRoot } from '@augprior/core';
 import { importTeacher, type InputSpec } from '@augprior/teachers';
 import { emitResult, note, type CommandIO } from '../io.js';
-import { intFlag, parseFlags, stringFlag } from '../options.js';
+import { intFlag, parseFlags, stringFlag, type Flags } from '../options.js';
 
 export const TEACHER_HELP = `augprior teacher import <file> --out <dir> [--arch <registry model>] [options]
 
 Converts a teacher once into <dir> (teacher.json + the network), then:
+<file> is read from the working directory, or else from the data root (--data-root), so
+\`teacher import teachers/video-ucf5-lrcn-keras/LRCN_ucf50_5cls.h5\` finds the shared teacher.
 augprior eval --model <dir> --dataset <kind>:<path>, or teacher {"kind": "imported", "path": <dir>}.
   PyTorch checkpoint (.th/.pt/.pth; zip or legacy pickle; state_dict top-level or under
     "state_dict"; "module." stripped): mapped onto --arch, weights saved as safetensors.
@@ -93,7 +95,7 @@ export async function teacherCommand(argv: string[], io: CommandIO): Promise<num
   const labelsFile = stringFlag(flags, 'labels-file');
   const labels = labelsFile ? readLabels(resolve(io.cwd, labelsFile)) : labelsFlag ? (LABEL_SETS[labelsFlag] ?? labelsFlag.split(',')) : undefined;
   const spec = await importTeacher({
-    file: resolve(io.cwd, file),
+    file: teacherFile(file, flags, io),
     ...(arch ? { arch } : {}),
     out: resolve(io.cwd, out),
     numClasses: intFlag(flags, 'num-classes') ?? 10,
@@ -112,4 +114,11 @@ export async function teacherCommand(argv: string[], io: CommandIO): Promise<num
   note(io, `[teacher] ${file} (${spec.source.format}) -> ${out} as ${what}`);
   emitResult(io, flags['json'] === true, { out: resolve(io.cwd, out), ...spec }, () => `imported ${spec.source.file} as ${what} (${spec.numClasses} classes) into ${out}`);
   return 0;
+}
+
+/** A path under the working directory when it is there, else under the data root. */
+function teacherFile(file: string, flags: Flags, io: CommandIO): string {
+  const local = resolve(io.cwd, file);
+  if (isAbsolute(file) || existsSync(local) || file.startsWith('./')) return local;
+  return dataPath(resolveDataRoot({ flag: stringFlag(flags, 'data-root'), env: io.env }), file, 'the teacher file');
 }

@@ -16,6 +16,7 @@ import {
   resolveDataRoot,
   sectionValidators,
   selectEngine,
+  slowEngineWarning,
   splitKind,
   loadTeacherSection,
   teacherKinds,
@@ -29,7 +30,7 @@ import { evaluateClassifier, scalarMetrics, summarizeEvaluation, teacherPredict,
 import { gitCommit, modalityOfExperiment } from '../result-record.js';
 import { writeRunSheets } from '../sample-sheet.js';
 import { emitResult, note, type CommandIO } from '../io.js';
-import { applyCommandLine, parseFlags, stringFlag, type Flags } from '../options.js';
+import { applyCommandLine, parseFlags, runsRoot, stringFlag, type Flags } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
 import { VERSION } from '../version.js';
 
@@ -72,7 +73,8 @@ function resolveConfig(flags: Flags, io: CommandIO): { experiment: Experiment; r
   }
   const configPath = stringFlag(flags, 'config');
   if (!configPath) throw new AugpriorError('cli.no-config', 'train needs --config <experiment.json> or --resume <run-dir>', 'see experiments/ for ready-made configs');
-  const raw = applyCommandLine(readConfigFile(resolve(io.cwd, configPath)), flags, io.env, SHORTHANDS);
+  const fromFile = readConfigFile(resolve(io.cwd, configPath)) as Record<string, unknown>;
+  const raw = applyCommandLine(io.env['AUGPRIOR_RUNS'] ? { ...fromFile, runsDir: runsRoot(io.env) } : fromFile, flags, io.env, SHORTHANDS);
   return { experiment: parseExperiment(raw, sectionValidators, configPath), resumeDir: undefined, source: configPath };
 }
 
@@ -96,8 +98,10 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
   // --- engine and data root
   const engine = await selectEngine(e.engine);
   note(io, `[augprior] ${engine.reason}`);
+  const slow = slowEngineWarning(engine);
+  if (slow) note(io, `[augprior] ${slow}`);
   const dataRoot = resolveDataRoot({ flag: stringFlag(flags, 'data-root'), env: io.env });
-  const context = { dataRoot, seed: e.seed, cwd: io.cwd };
+  const context = { dataRoot, seed: e.seed, cwd: io.cwd, runsDir: runsRoot(io.env) };
 
   // --- run directory, models, data (resources are released in `finally`)
   const runDir = resumeDir ? RunDir.open(resumeDir) : RunDir.create(resolve(io.cwd, e.runsDir), e.name, e);

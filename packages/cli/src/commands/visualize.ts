@@ -11,7 +11,7 @@ import { AugpriorError, RunDir, evalSets, loadRunModel, loadTeacherSection, reso
 import { visualizeChannels, visualizeClasses, type Visualization } from '@augprior/image';
 import { gridPng } from '../sample-sheet.js';
 import { emitResult, note, type CommandIO } from '../io.js';
-import { intFlag, stringFlag, type Flags } from '../options.js';
+import { intFlag, runsRoot, stringFlag, type Flags } from '../options.js';
 import { registerFrontEnds } from '../wire.js';
 
 export const VISUALIZE_HELP = `augprior image visualize --run <run-dir> [--classes giant_panda,harp | 3,5 | --channels 0,7] [--steps 256] [--size S] [--lr 0.05] [--seed 0] [--json]
@@ -76,7 +76,7 @@ export async function visualizeCommand(flags: Flags, io: CommandIO): Promise<num
   const engine = await selectEngine({ backend: 'auto' });
   note(io, `[augprior] ${engine.reason}`);
   const dataRoot = resolveDataRoot({ flag: stringFlag(flags, 'data-root'), env: io.env });
-  const context = { dataRoot, seed: 0, cwd: io.cwd };
+  const context = { dataRoot, seed: 0, cwd: io.cwd, runsDir: runsRoot(io.env) };
   const student = loadRunModel(dir);
   if (student.features) throw new AugpriorError('visualize.not-images', `run ${dir} learns from ${student.features.kind} features, not images`);
   const teacher = config.teacher ? await loadTeacherSection(teacherKinds, config.teacher, context) : undefined;

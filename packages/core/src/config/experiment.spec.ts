@@ -43,6 +43,17 @@ describe('parseExperiment', () => {
 });
 
 describe('applyOverrides', () => {
+  it('sets key?=value only where the config already has the field', () => {
+    const base = { data: { kind: 'fake_videos', count: 2000 }, eval: { count: 800 } };
+    expect(applyOverrides(base, ['data.count?=16', 'data.pool?=64', 'teacher.path?=x', 'eval.count=64'])).toEqual({ data: { kind: 'fake_videos', count: 16 }, eval: { count: 64 } });
+    expect(applyOverrides({ data: { kind: 'synthetic_actions' } }, ['data.count?=16'])).toEqual({ data: { kind: 'synthetic_actions' } });
+  });
+
+  it('keeps a field the config holds as a string a string, even when the value looks like a number', () => {
+    const out = applyOverrides({ dataset: { protocol: '12' }, name: 'a' }, ['dataset.protocol=10', 'name=2024', 'dataset.limit=5']);
+    expect(out).toEqual({ dataset: { protocol: '10', limit: 5 }, name: '2024' });
+  });
+
   it('sets nested keys with JSON-typed values without touching the input', () => {
     const out = applyOverrides(base, ['optimizer.lr=0.01', 'student.arch=resnet20', 'maxSteps=5', 'data.flip=false', 'description=two words']);
     expect(out).toMatchObject({ optimizer: { lr: 0.01 }, student: { arch: 'resnet20', numClasses: 10 }, maxSteps: 5, data: { flip: false }, description: 'two words' });

@@ -26,6 +26,8 @@ export interface OpenContext {
   seed: number;
   /** Relative paths in a config (runs, files outside the data root) resolve against this. */
   cwd: string;
+  /** Where generated-data caches go when a config names no cacheDir (default `runs`, under cwd). */
+  runsDir?: string;
 }
 
 export interface DataSourceKind {

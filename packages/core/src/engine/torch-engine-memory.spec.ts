@@ -25,8 +25,5 @@ describe.skipIf(!torch.ok)('torch engine memory', () => {
   }, 600_000);
 });
 
-describe.runIf(!torch.ok)('torch engine memory', () => {
-  it(`is skipped here: ${torch.detail}`, () => {
-    expect(torch.ok).toBe(false);
-  });
-});
+// A skip, counted as skipped with its reason, never as a pass.
+if (!torch.ok) it.skip(`torch engine memory skipped: ${torch.detail}`, () => {});

@@ -23,8 +23,5 @@ describe.skipIf(!torch.ok)('torch engine', () => {
   });
 });
 
-describe.runIf(!torch.ok)('torch engine', () => {
-  it(`is skipped here: ${torch.detail}`, () => {
-    expect(torch.ok).toBe(false);
-  });
-});
+// A skip, counted as skipped with its reason, never as a pass.
+if (!torch.ok) it.skip(`torch engine skipped: ${torch.detail}`, () => {});

@@ -3,12 +3,28 @@
  * `checkpoints/` and, when training ends, `result.json`. A new run never reuses an existing
  * folder; continuing one is always explicit (`--resume`).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { AugpriorError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export type MetricsRecord = { type: 'train' | 'eval'; step: number } & Record<string, number | string | boolean | null>;
+
+/** Experiment configs under ./experiments whose `name` is `name`: what would create runs/<name>. */
+function experimentsNamed(name: string, root = resolve('experiments')): string[] {
+  if (!existsSync(root)) return [];
+  const found: string[] = [];
+  for (const entry of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+    if (!entry.endsWith('.json')) continue;
+    try {
+      const config = JSON.parse(readFileSync(join(root, entry), 'utf8')) as { name?: unknown };
+      if (config.name === name) found.push(relative(process.cwd(), join(root, entry)));
+    } catch {
+      // Unreadable JSON cannot be the config that made this run.
+    }
+  }
+  return found.sort();
+}
 
 export class RunDir {
   private constructor(readonly path: string) {}
@@ -43,7 +59,10 @@ export class RunDir {
   static open(path: string): RunDir {
     const dir = new RunDir(resolve(path));
     if (!existsSync(dir.configPath)) {
-      throw new AugpriorError('run.not-found', `${dir.path} is not an augprior run directory (no config.json)`, 'pass the folder that `augprior train` created under runs/');
+      const made = experimentsNamed(basename(dir.path));
+      const hint = made.length > 0 ? `it is made by \`augprior train --config ${made[0]}\`; train it first` : 'pass the folder that `augprior train` created under runs/';
+      const what = existsSync(dir.path) ? 'is not an augprior run directory (no config.json)' : 'does not exist (no run of that name has been trained here)';
+      throw new AugpriorError('run.not-found', `${dir.path} ${what}`, hint);
     }
     return dir;
   }

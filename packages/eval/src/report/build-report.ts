@@ -5,15 +5,19 @@
  * per-class bars and confusion heatmaps for each run's final evaluation.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { writeFileAtomic } from '@augprior/core';
 import { confusionSpec, curveSpec, perClassSpec, renderSvg } from './charts.js';
-import type { Collected } from './collect-runs.js';
+import type { Collected, CollectedRun } from './collect-runs.js';
 import { paperFigureFor } from './paper-figures.js';
+
+export type Role = 'teacher' | 'student';
 
 export interface SummaryRow {
   modality: string;
   run: string;
+  /** A teacher's row has its own accuracy only: no student ratio, no paper figure. */
+  role: Role;
   kind: string;
   dataset: string;
   source: string;
@@ -31,26 +35,46 @@ export interface SummaryRow {
 
 const modalityOrder = { image: 0, audio: 1, video: 2 };
 
+/**
+ * Whether a result measures a teacher or a student: an evaluation says so itself
+ * (`extra.role`, written by `augprior eval`); older ones are teachers when they sit in
+ * <runs>/evals/<name>/ (evaluations of teacher dirs); a supervised run trains a teacher.
+ */
+export function roleOf(run: Pick<CollectedRun, 'result' | 'ofModelDir'>): Role {
+  const declared = run.result.extra['role'];
+  if (declared === 'teacher' || declared === 'student') return declared;
+  if (run.result.mode === 'supervised') return 'teacher';
+  return run.result.kind === 'eval' && run.ofModelDir ? 'teacher' : 'student';
+}
+
+/** Absolute paths inside a description, made relative to the working directory (no machine paths in tables). */
+export function displayPaths(text: string, cwd = process.cwd()): string {
+  return text.replace(/(^|[\s(=:'"])(\/(?!\/)[^\s),'"]+)/g, (_, lead: string, path: string) => `${lead}${isAbsolute(path) ? relative(cwd, path) || '.' : path}`);
+}
+
 export function summaryRows(collected: Collected): SummaryRow[] {
   return collected.runs
     .filter((run) => run.result.eval)
-    .map(({ result }) => {
+    .map((run) => {
+      const { result } = run;
+      const role = roleOf(run);
       const student = result.eval!.metrics;
       const teacher = result.teacher?.eval?.metrics['top1']?.value;
       const top1 = student['top1']?.value;
-      const paper = paperFigureFor(result.eval!.dataset);
+      const paper = role === 'student' ? paperFigureFor(result.eval!.dataset) : undefined;
       return {
         modality: result.modality,
         run: result.name,
+        role,
         kind: result.kind === 'eval' ? 'eval' : result.mode,
-        dataset: result.eval!.dataset,
-        source: result.source,
+        dataset: displayPaths(result.eval!.dataset),
+        source: displayPaths(result.source),
         student: result.student.arch,
         ...(teacher !== undefined ? { teacherTop1: teacher } : {}),
         ...(top1 !== undefined ? { studentTop1: top1 } : {}),
         ...(student['top1']?.low !== undefined ? { low: student['top1'].low, high: student['top1'].high! } : {}),
         ...(student['balancedAccuracy'] ? { balanced: student['balancedAccuracy'].value } : {}),
-        ...(teacher && top1 !== undefined ? { ratio: top1 / teacher } : {}),
+        ...(role === 'student' && teacher && top1 !== undefined ? { ratio: top1 / teacher } : {}),
         samplesSeen: result.samplesSeen,
         minutes: result.wallSeconds / 60,
         ...(paper ? { paper: `${paper.student}${paper.teacher ? ` (teacher ${(paper.teacher * 100).toFixed(2)}%)` : ''}` } : {}),
@@ -62,11 +86,23 @@ export function summaryRows(collected: Collected): SummaryRow[] {
 const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(2)}%`);
 const interval = (row: SummaryRow) => (row.low === undefined ? pct(row.studentTop1) : `${pct(row.studentTop1)} [${(row.low * 100).toFixed(1)}, ${(row.high! * 100).toFixed(1)}]`);
 
+/** The two accuracy cells: a teacher's own accuracy (with its interval) goes in the teacher column. */
+function accuracyCells(r: SummaryRow): [string, string] {
+  return r.role === 'teacher' ? [interval(r), '-'] : [pct(r.teacherTop1), interval(r)];
+}
+
+export const SUMMARY_COLUMNS = ['modality', 'run', 'role', 'test set', 'model', 'teacher top-1', 'student top-1 [95% CI]', 'class-balanced', 'student / teacher', 'samples seen', 'minutes', 'paper (1 source)'];
+
+function summaryCells(r: SummaryRow): string[] {
+  const [teacher, student] = accuracyCells(r);
+  return [r.modality, r.run, r.role, r.dataset, r.student, teacher, student, pct(r.balanced), r.ratio === undefined ? '-' : r.ratio.toFixed(2), r.samplesSeen.toLocaleString('en-US'), r.minutes.toFixed(1), r.paper ?? '-'];
+}
+
 export function summaryMarkdown(rows: SummaryRow[], collected: Collected): string {
   const lines = [
-    '| modality | run | test set | student | teacher top-1 | student top-1 [95% CI] | class-balanced | student / teacher | samples seen | minutes | paper (1 source) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.modality} | ${r.run} | ${r.dataset.replace(/\|/g, '/')} | ${r.student} | ${pct(r.teacherTop1)} | ${interval(r)} | ${pct(r.balanced)} | ${r.ratio === undefined ? '-' : r.ratio.toFixed(2)} | ${r.samplesSeen.toLocaleString('en-US')} | ${r.minutes.toFixed(1)} | ${r.paper ?? '-'} |`),
+    `| ${SUMMARY_COLUMNS.join(' | ')} |`,
+    `|${SUMMARY_COLUMNS.map(() => '---|').join('')}`,
+    ...rows.map((r) => `| ${summaryCells(r).map((c) => c.replace(/\|/g, '/')).join(' | ')} |`),
   ];
   if (collected.skipped.length > 0) lines.push('', `Not included (${collected.skipped.length}): ${collected.skipped.map((s) => `\`${s.file}\``).join(', ')} (results in an older format or damaged; re-run \`augprior eval\` on them).`);
   return `${lines.join('\n')}\n`;
@@ -97,7 +133,7 @@ export async function buildReport(collected: Collected, outDir: string, options:
     const origin = existsSync(join(dir, 'source.png')) && existsSync(join(dir, 'source.json'))
       ? { png: readFileSync(join(dir, 'source.png')).toString('base64'), caption: String((JSON.parse(readFileSync(join(dir, 'source.json'), 'utf8')) as { caption?: unknown }).caption ?? 'the source') }
       : undefined;
-    return [{ name: run.result.name, source: run.result.source, png: readFileSync(file).toString('base64'), origin }];
+    return [{ name: run.result.name, source: displayPaths(run.result.source), png: readFileSync(file).toString('base64'), origin }];
   });
   // Feature visualisations (`augprior image visualize`): rows teacher / student, one column per class.
   const visuals = collected.runs.flatMap((run) =>
@@ -111,8 +147,8 @@ export async function buildReport(collected: Collected, outDir: string, options:
   );
   const markdown = summaryMarkdown(rows, collected);
   const table = [
-    '<table><thead><tr><th>modality</th><th>run</th><th>test set</th><th>student</th><th>teacher top-1</th><th>student top-1 [95% CI]</th><th>class-balanced</th><th>student / teacher</th><th>samples seen</th><th>minutes</th><th>paper (1 source)</th></tr></thead><tbody>',
-    ...rows.map((r) => `<tr><td>${r.modality}</td><td>${escape(r.run)}</td><td>${escape(r.dataset)}</td><td>${escape(r.student)}</td><td>${pct(r.teacherTop1)}</td><td>${interval(r)}</td><td>${pct(r.balanced)}</td><td>${r.ratio === undefined ? '-' : r.ratio.toFixed(2)}</td><td>${r.samplesSeen.toLocaleString('en-US')}</td><td>${r.minutes.toFixed(1)}</td><td>${escape(r.paper ?? '-')}</td></tr>`),
+    `<table><thead><tr>${SUMMARY_COLUMNS.map((c) => `<th>${escape(c)}</th>`).join('')}</tr></thead><tbody>`,
+    ...rows.map((r) => `<tr>${summaryCells(r).map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`),
     '</tbody></table>',
   ].join('\n');
   const title = options.title ?? 'augprior: results across modalities';

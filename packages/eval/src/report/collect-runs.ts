@@ -21,6 +21,8 @@ export interface CollectedRun {
   result: RunResult;
   /** The run's evaluations over training (train results only). */
   curve: CurvePoint[];
+  /** Read from <runs>/evals/<name>/: an evaluation of a model that is not a run (a teacher dir). */
+  ofModelDir?: true;
 }
 
 export interface Collected {
@@ -89,7 +91,7 @@ function upgradeLegacy(legacy: Record<string, unknown>, evaluation: RunResult, f
 export function collectRuns(runsDir: string): Collected {
   const runs: CollectedRun[] = [];
   const skipped: Collected['skipped'] = [];
-  const take = (file: string, metricsFile?: string, evaluations: RunResult[] = []) => {
+  const take = (file: string, metricsFile?: string, evaluations: RunResult[] = [], ofModelDir = false) => {
     try {
       const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       let result: RunResult;
@@ -105,7 +107,7 @@ export function collectRuns(runsDir: string): Collected {
           result = { ...result, eval: latest.eval, extra: { ...result.extra, evaluatedBy: latest.extra, ownEval: result.eval?.dataset ?? null } };
         }
       }
-      runs.push({ file, result, curve: metricsFile && result.kind === 'train' ? readCurve(metricsFile) : [] });
+      runs.push({ file, result, curve: metricsFile && result.kind === 'train' ? readCurve(metricsFile) : [], ...(ofModelDir ? { ofModelDir: true as const } : {}) });
     } catch (error) {
       skipped.push({ file, reason: (error as Error).message });
     }
@@ -116,7 +118,7 @@ export function collectRuns(runsDir: string): Collected {
     if (!statSync(dir).isDirectory()) continue;
     if (name === 'evals') {
       // runs/evals/<name>/result.json: evaluations of models that are not runs (teachers).
-      for (const entry of readdirSync(dir).sort()) if (existsSync(join(dir, entry, 'result.json'))) take(join(dir, entry, 'result.json'));
+      for (const entry of readdirSync(dir).sort()) if (existsSync(join(dir, entry, 'result.json'))) take(join(dir, entry, 'result.json'), undefined, [], true);
       continue;
     }
     const evals = join(dir, 'evals');

@@ -30,7 +30,8 @@ export const ImagePatchesArgs = z.strictObject({
   recipe: PatchRecipeSchema.default(PatchRecipeSchema.parse({})),
   /** The CIFAR recipe (flip, pad-crop, CutMix) or {"pipeline": "imagenet"} for 224-px training. */
   augment: z.union([ImagenetAugmentSchema, BatchAugmentSchema]).default(BatchAugmentSchema.parse({})),
-  cacheDir: z.string().default('runs/patches'),
+  /** Default: <runs>/patches (the context's runsDir, i.e. $AUGPRIOR_RUNS or runs/). */
+  cacheDir: z.string().optional(),
   workers: z.number().int().min(0).default(0),
 });
 export type ImagePatchesOptions = z.infer<typeof ImagePatchesArgs>;
@@ -42,11 +43,11 @@ export async function resolveSource(source: string, size: [number, number], seed
   return loadSourceImage(path);
 }
 
-export async function openPatchDataset(options: ImagePatchesOptions, context: { dataRoot: DataRoot; cwd: string }): Promise<{ dir: string; pixels: Uint8Array; size: number; count: number; description: string; source: LoadedSource }> {
+export async function openPatchDataset(options: ImagePatchesOptions, context: { dataRoot: DataRoot; cwd: string; runsDir?: string }): Promise<{ dir: string; pixels: Uint8Array; size: number; count: number; description: string; source: LoadedSource }> {
   const source = await resolveSource(options.source, options.proceduralSize, options.datasetSeed, context.dataRoot, context.cwd);
   const key = createHash('sha256').update(JSON.stringify({ source: source.sha256, recipe: options.recipe, seed: options.datasetSeed, count: options.count })).digest('hex').slice(0, 12);
   const name = options.source.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  const dir = resolve(context.cwd, options.cacheDir, `${name}-${key}`);
+  const dir = resolve(context.cwd, options.cacheDir ?? join(context.runsDir ?? 'runs', 'patches'), `${name}-${key}`);
   if (!existsSync(join(dir, 'manifest.json'))) {
     const progress = createProgress({ label: `patches ${name}`, unit: 'patch' });
     try {
@@ -60,7 +61,7 @@ export async function openPatchDataset(options: ImagePatchesOptions, context: { 
   return { dir, pixels, size: manifest.size, count: manifest.count, description: `${manifest.count} ${manifest.size}px patches of ${source.description} (${dir})`, source };
 }
 
-export async function imagePatchesSource(options: ImagePatchesOptions, context: { dataRoot: DataRoot; cwd: string; seed: number }): Promise<BatchSource> {
+export async function imagePatchesSource(options: ImagePatchesOptions, context: { dataRoot: DataRoot; cwd: string; seed: number; runsDir?: string }): Promise<BatchSource> {
   const data = await openPatchDataset(options, context);
   const S = data.size;
   const augment = options.augment;

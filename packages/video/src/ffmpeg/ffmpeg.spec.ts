@@ -155,6 +155,5 @@ describe.runIf(existsSync(CLIPS))('decodeFrames on the UCF-101 clips in ../share
   });
 });
 
-describe.runIf(!existsSync(CLIPS))('decodeFrames on real clips', () => {
-  it(`is skipped: ${CLIPS} is absent on this machine (CI provides ../shared)`, () => expect(existsSync(CLIPS)).toBe(false));
-});
+// A skip, counted as skipped with its reason, never as a pass.
+if (!existsSync(CLIPS)) it.skip(`decodeFrames on real clips skipped: ${CLIPS} is absent on this machine (CI provides ../shared)`, () => {});

@@ -34,15 +34,16 @@ export const FakeVideosArgs = z.strictObject({
       cutmix: z.strictObject({ p: z.number().min(0).max(1).default(1), alpha: z.number().positive().default(1), axes: z.enum(['hw', 'th', 'tw']).default('hw') }).default({ p: 1, alpha: 1, axes: 'hw' }),
     })
     .default({ flip: true, frameJitter: 0.5, frameGrayscale: 0.1, cutmix: { p: 1, alpha: 1, axes: 'hw' } }),
-  cacheDir: z.string().default('runs/fake-videos'),
+  /** Default: <runs>/fake-videos (the context's runsDir, i.e. $AUGPRIOR_RUNS or runs/). */
+  cacheDir: z.string().optional(),
 });
 export type FakeVideosOptions = z.infer<typeof FakeVideosArgs>;
 
-export async function fakeVideosSource(options: FakeVideosOptions, context: { dataRoot: DataRoot; cwd: string; seed: number }): Promise<BatchSource> {
+export async function fakeVideosSource(options: FakeVideosOptions, context: { dataRoot: DataRoot; cwd: string; seed: number; runsDir?: string }): Promise<BatchSource> {
   const file = options.source.startsWith('.') || options.source.startsWith('/') ? resolve(context.cwd, options.source) : dataPath(context.dataRoot, options.source, 'the source image or video');
   const image = await loadSource(file);
   const key = createHash('sha256').update(JSON.stringify({ source: image.sha256, recipe: options.recipe, seed: options.datasetSeed, count: options.count })).digest('hex').slice(0, 12);
-  const dir = resolve(context.cwd, options.cacheDir, `${options.source.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}-${key}`);
+  const dir = resolve(context.cwd, options.cacheDir ?? join(context.runsDir ?? 'runs', 'fake-videos'), `${options.source.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}-${key}`);
   if (!existsSync(join(dir, 'manifest.json'))) {
     const progress = createProgress({ label: 'fake videos', unit: 'clip' });
     try {

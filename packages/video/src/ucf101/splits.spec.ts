@@ -45,5 +45,5 @@ describe('UCF-101 split files', () => {
     expect(test.every((e) => e.group >= 1 && e.group <= 7)).toBe(true);
     expect(train.every((e) => e.group >= 8)).toBe(true);
   });
-  it.runIf(!existsSync(SPLITS))(`official splits skipped: ${SPLITS} is absent (CI provides ../shared)`, () => expect(existsSync(SPLITS)).toBe(false));
+  if (!existsSync(SPLITS)) it.skip(`official splits skipped: ${SPLITS} is absent (CI provides ../shared)`, () => {});
 });

@@ -81,6 +81,5 @@ describe.runIf(existsSync(CLIPS))('UCF-101 evaluation set on the shared clips', 
   });
 });
 
-describe.runIf(!existsSync(CLIPS))('UCF-101 evaluation set', () => {
-  it(`is skipped: ${CLIPS} is absent on this machine (CI provides ../shared)`, () => expect(existsSync(CLIPS)).toBe(false));
-});
+// A skip, counted as skipped with its reason, never as a pass.
+if (!existsSync(CLIPS)) it.skip(`UCF-101 evaluation set skipped: ${CLIPS} is absent on this machine (CI provides ../shared)`, () => {});
