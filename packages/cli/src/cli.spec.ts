@@ -147,7 +147,7 @@ describe('augprior info / errors', () => {
     const first = await runCli(['train', '--config', experiment('tiny-supervised.json'), '--set', 'data.imageSize=8', '--set', 'eval.imageSize=8', '--max-steps', '2', '--progress', 'off'], { cwd });
     expect(first.code, first.stderr).toBe(0);
     const again = await runCli(['train', '--config', experiment('tiny-supervised.json'), '--max-steps', '2'], { cwd });
-    expect(again.stderr).toMatch(/run directory .*tiny-supervised already exists\n {2}hint: continue it with --resume/);
+    expect(again.stderr).toMatch(/run directory .*tiny-supervised already exists and has checkpoints\n {2}hint: continue it with --resume/);
     const changed = await runCli(['train', '--resume', 'runs/tiny-supervised', '--set', 'optimizer.lr=0.5'], { cwd });
     expect(changed.stderr).toMatch(/--resume cannot change "optimizer"/);
     expect(readdirSync(join(cwd, 'runs/tiny-supervised/checkpoints'))).toEqual(['step-00000002.safetensors']);

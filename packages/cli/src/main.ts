@@ -1,5 +1,8 @@
 /** Dispatches `augprior <command>`; user errors print as one clear message, not a stack trace. */
-import { isAugpriorError } from '@augprior/core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AugpriorError, fileWriteError, isAugpriorError } from '@augprior/core';
 import { audioCommand } from './commands/audio.js';
 import { benchCommand } from './commands/bench.js';
 import { datasetsCommand } from './commands/datasets.js';
@@ -54,10 +57,35 @@ export async function run(argv: string[], io: CommandIO = defaultIO()): Promise<
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (isAugpriorError(error)) {
-      io.stderr.write(`augprior ${name}: error [${error.code}] ${error.message}\n`);
+    const named = isAugpriorError(error) ? error : namedSystemError(error);
+    if (named) {
+      io.stderr.write(`augprior ${name}: error [${named.code}] ${named.message}\n`);
       return 2;
     }
-    throw error;
+    const trace = writeCrashReport(argv, error);
+    const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    io.stderr.write(`augprior ${name}: internal error: ${first}\n  the full trace is in ${trace}; please report it with that file (runs and checkpoints are left as they were)\n`);
+    return 70;
   }
+}
+
+/** Errors of the operating system that name a file: a named error a user can act on. */
+export function namedSystemError(error: unknown): AugpriorError | undefined {
+  const sys = error as NodeJS.ErrnoException | null;
+  if (!sys || typeof sys.code !== 'string' || typeof sys.path !== 'string') return undefined;
+  const mapped = fileWriteError(error, sys.path, 0);
+  if (isAugpriorError(mapped)) return mapped;
+  if (sys.code === 'ENOENT') return new AugpriorError('io.not-found', `${sys.path} does not exist (${sys.syscall ?? 'open'})`, 'check the path');
+  if (sys.code === 'EISDIR' || sys.code === 'ENOTDIR') return new AugpriorError('io.wrong-kind', `${sys.path}: ${sys.code === 'EISDIR' ? 'is a folder, a file was expected' : 'a folder was expected'}`);
+  if (sys.code === 'EMFILE' || sys.code === 'ENFILE') return new AugpriorError('io.too-many-files', `too many open files while opening ${sys.path}`, 'raise the limit (ulimit -n) or use fewer data workers');
+  return undefined;
+}
+
+/** The full story of an unexpected exception, in a file of its own; the terminal gets one line. */
+export function writeCrashReport(argv: string[], error: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'augprior-crash-'));
+  const file = join(dir, 'trace.txt');
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  writeFileSync(file, [`augprior ${VERSION} on node ${process.version} (${process.platform}-${process.arch})`, `argv: ${JSON.stringify(argv)}`, `at: ${new Date().toISOString()}`, '', stack, ''].join('\n'));
+  return file;
 }

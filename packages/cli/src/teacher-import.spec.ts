@@ -71,6 +71,16 @@ describe.runIf(hasShared)('teacher import: akamaster CIFAR-10 ResNets (PyTorch l
     const mismatch = await runCli(['eval', '--model', 'teachers/resnet20', '--dataset', 'cifar100:cifar100/test-png-lossless'], { cwd, env: { AUGPRIOR_DATA: SHARED } });
     expect(mismatch.stderr).toMatch(/\[eval\.class-mismatch\] model resnet20 predicts 10 classes but CIFAR-100 .* has 100/);
   });
+
+  it('refuses to score a teacher whose labels are in another order than the dataset\'s classes', async () => {
+    const shuffled = 'automobile,airplane,bird,cat,deer,dog,frog,horse,ship,truck';
+    const imported = await runCli(['teacher', 'import', join(CHECKPOINTS, 'resnet20-12fca82f.th'), '--arch', 'resnet20', '--out', 'teachers/shuffled', '--normalize', 'imagenet', '--labels', shuffled], { cwd, env: { AUGPRIOR_DATA: SHARED } });
+    expect(imported.code, imported.stderr).toBe(0);
+    const scored = await runCli(['eval', '--model', 'teachers/shuffled', '--dataset', 'cifar10:cifar10/test-png-lossless'], { cwd, env: { AUGPRIOR_DATA: SHARED } });
+    expect(scored.code).toBe(2);
+    expect(scored.stderr).toMatch(/error \[eval\.class-names\] teacher .*shuffled and CIFAR-10 .* disagree on 2 of 10 class names: #0 "automobile" vs "airplane", #1 "airplane" vs "automobile"/);
+    expect(scored.stderr).toMatch(/same classes in another order/);
+  });
 });
 
 const MOBILENET = join(SHARED, 'teachers/imagenet-mobilenet-v1-0.75-tfjs');
@@ -192,7 +202,20 @@ describe.runIf(existsSync(LRCN))('teacher import: the Keras LRCN video teacher o
     const averaged = (tenClip.json() as { clips: number; predictions: Array<{ top: Array<{ label: string; probability: number }> }> });
     expect(averaged.clips).toBe(10);
     expect(averaged.predictions.map((p) => p.top[0]!.label)).toEqual(['BaseballPitch', 'Biking']);
-  }, 120_000);
+
+    // The same clip cut to 15% of its bytes: answered with a warning and marked, or refused with --strict.
+    const cut = join(cwd, 'cut.avi');
+    const whole = readFileSync(files[0]!);
+    writeFileSync(cut, whole.subarray(0, Math.round(whole.length * 0.15)));
+    const warned = await runCli(['predict', '--model', 'lrcn', cut, '--json'], { cwd });
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toMatch(/warning: .*cut\.avi decodes to [\d.]+ s of the [\d.]+ s its header declares \(truncated\)/);
+    const marked = (warned.json() as { predictions: Array<{ truncated?: { declaredSeconds: number; decodedSeconds: number } }> }).predictions[0]!;
+    expect(marked.truncated!.decodedSeconds).toBeLessThan(0.9 * marked.truncated!.declaredSeconds);
+    const strict = await runCli(['predict', '--model', 'lrcn', cut, '--strict'], { cwd });
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/error \[data\.truncated-video\] .*cut\.avi decodes to/);
+  }, 180_000);
 });
 
 describe.runIf(existsSync(TFLITE_KWS))('teacher import: MLPerf Tiny DS-CNN (TFLite) on the EEMBC int8 MFCC test features', () => {

@@ -20,6 +20,7 @@ export {
   type EngineAttempt,
   type Device,
 } from './engine/select-engine.js';
+export { checkClassNames } from './data/class-names.js';
 export { slowEngineWarning, slowdownVsTorch, SLOW_ENGINE_FACTOR, SLOW_ENGINE_FIX } from './engine/slow-engine.js';
 export { registerWasmGradientKernels } from './engine/wasm-grad-kernels.js';
 
@@ -30,7 +31,7 @@ export { losses, klDistillation, crossEntropy, type LossFn, type LossInputs, typ
 export { optimizers, Adam, Sgd, type Optimizer, type OptimizerEntry } from './optim/optimizers.js';
 export { schedules, type LrAt, type ScheduleEntry } from './optim/schedules.js';
 
-export { ExperimentSchema, parseExperiment, loadExperiment, readConfigFile, configHash, type Experiment, type SectionValidators } from './config/experiment.js';
+export { ExperimentSchema, parseExperiment, loadExperiment, readConfigFile, configHash, RESUMABLE_FIELDS, type Experiment, type SectionValidators } from './config/experiment.js';
 export { applyOverrides, parseOverride, parseOverrideValue } from './config/overrides.js';
 export { formatZodIssues } from './config/zod-errors.js';
 
@@ -45,9 +46,10 @@ export { train, NonFiniteLossError, type TrainDeps, type TrainOutcome, type Stop
 export type { Batch, BatchSource, Teacher, LabeledDataset, Metrics, FeaturePlan, FeatureExtractor } from './trainer/types.js';
 export { teacherLogits } from './trainer/teacher-logits.js';
 export { RunDir, type MetricsRecord } from './trainer/run-dir.js';
-export { saveCheckpoint, restoreLatestCheckpoint, loadModelWeights, listCheckpoints, readCheckpoint, assignModelState, pruneCheckpoints, type TrainerState, type CheckpointInfo } from './trainer/checkpoint.js';
+export { trainingFingerprint, teacherFingerprint } from './trainer/fingerprint.js';
+export { saveCheckpoint, checkpointDigest, restoreLatestCheckpoint, loadModelWeights, listCheckpoints, readCheckpoint, assignModelState, pruneCheckpoints, type TrainerState, type CheckpointInfo } from './trainer/checkpoint.js';
 export { encodeSafetensors, decodeSafetensors, type SafeTensor } from './trainer/safetensors.js';
-export { writeFileAtomic } from './trainer/atomic-write.js';
+export { writeFileAtomic, fileWriteError } from './trainer/atomic-write.js';
 export { normalizeInput, studentInput, type Normalization } from './trainer/preprocess.js';
 export { loadRunModel, teacherFromRun, type LoadedRunModel } from './trainer/teacher-from-run.js';
 export { classSubsetTeacher, ClassSubsetArgs } from './trainer/teacher-class-subset.js';

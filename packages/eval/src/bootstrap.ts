@@ -63,11 +63,17 @@ export function bootstrapIntervals(labels: ArrayLike<number>, predicted: ArrayLi
     }
     names.forEach((name, m) => (values[m]![r] = metrics[name]!(confusion)));
   }
+  for (const row of confusion) row.fill(0);
+  for (let i = 0; i < n; i++) confusion[labels[i]!]![predicted[i]!]! += 1;
   return Object.fromEntries(
     names.map((name, m) => {
       // NaN resamples (a metric undefined on that draw) are left out of the quantiles.
       const finite = Float64Array.from(values[m]!.filter((v) => !Number.isNaN(v))).sort();
-      return [name, { low: quantile(finite, (1 - level) / 2), high: quantile(finite, (1 + level) / 2) }];
+      const interval = { low: quantile(finite, (1 - level) / 2), high: quantile(finite, (1 + level) / 2) };
+      // A percentile interval can miss its own point estimate on degenerate resamples (one class
+      // left, a skewed metric); a reported figure always lies inside its interval.
+      const point = metrics[name]!(confusion);
+      return [name, Number.isNaN(point) || Number.isNaN(interval.low) ? interval : { low: Math.min(interval.low, point), high: Math.max(interval.high, point) }];
     }),
   );
 }

@@ -37,6 +37,48 @@ describe('evaluateClassifier', () => {
   });
 });
 
+describe('evaluateClassifier refuses results that would be wrong', () => {
+  it('refuses NaN/Inf logits with a named error and the count, leaking nothing', async () => {
+    const before = tf.memory().numTensors;
+    // The first 5 rows of every batch of 16 are NaN (5 + 5 + 5 + 2 of 50). NaN argmax is class 0,
+    // so such a model used to score those samples as class 0.
+    const broken = (x: tf.Tensor) => tf.tidy(() => tf.concat([tf.fill([Math.min(5, x.shape[0]!), 4], NaN), tf.zeros([Math.max(0, x.shape[0]! - 5), 4])]));
+    await expect(evaluateClassifier(broken, dataset, { batchSize: 16, model: 'teacher t' })).rejects.toThrow(
+      expect.objectContaining({ code: 'eval.non-finite', message: expect.stringMatching(/teacher t produced non-finite logits \(NaN\/Inf\) for 17 of 50 samples/) }),
+    );
+    await expect(evaluateClassifier((x) => tf.fill([x.shape[0]!, 4], Infinity), dataset)).rejects.toThrow(/for 50 of 50 samples/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses an empty evaluation', async () => {
+    const empty = { ...dataset, description: 'nothing', size: 0, async *batches() {} };
+    await expect(evaluateClassifier((x) => tf.zeros([x.shape[0]!, 4]), empty)).rejects.toThrow(expect.objectContaining({ code: 'eval.empty' }));
+  });
+
+  it('compares class names where both sides have them', async () => {
+    const named = { ...dataset, classNames: ['cat', 'dog', 'sea_lion', 'ship'], batches: dataset.batches.bind(dataset) };
+    const zeros = (x: tf.Tensor) => tf.zeros([x.shape[0]!, 4]);
+    await expect(evaluateClassifier(zeros, named, { classNames: ['Cat', 'dog', 'Sea lion', 'ship'] })).resolves.toMatchObject({ count: 50 });
+    // A name that lists synonyms matches any of them (ImageNet labels: "tench, Tinca tinca" = "tench").
+    await expect(evaluateClassifier(zeros, named, { classNames: ['cat, Felis catus', 'dog', 'sea-lion', 'ship, boat'] })).resolves.toMatchObject({ count: 50 });
+    await expect(evaluateClassifier(zeros, named, { classNames: ['dog', 'cat', 'sea_lion', 'ship'], model: 'teacher t' })).rejects.toThrow(
+      expect.objectContaining({ code: 'eval.class-names', message: expect.stringMatching(/disagree on 2 of 4 class names: #0 "dog" vs "cat", #1 "cat" vs "dog"/), hint: expect.stringMatching(/another order/) }),
+    );
+    await expect(evaluateClassifier(zeros, named, { classNames: ['a', 'b', 'c'] })).rejects.toThrow(/names 3 classes but .* has 4/);
+  });
+
+  it('always reports a point estimate inside its interval', async () => {
+    // A constant predictor on a skewed subset: resamples of a single predicted class.
+    const result = await evaluateClassifier((x) => tf.oneHot(tf.fill([x.shape[0]!], 1, 'int32') as tf.Tensor1D, 4), dataset, { bootstrap: { resamples: 20 } });
+    for (const name of ['top1', 'balancedAccuracy', 'macroF1'] as const) {
+      const point = result[name];
+      const interval = result.intervals![name]!;
+      expect(interval.low, name).toBeLessThanOrEqual(point);
+      expect(interval.high, name).toBeGreaterThanOrEqual(point);
+    }
+  });
+});
+
 describe('scalarMetrics', () => {
   it('flattens the figures and their intervals for metrics.jsonl, leaving out undefined ones', () => {
     const result = {

@@ -1,5 +1,5 @@
 /** Runs a model over a labelled dataset batch by batch and folds the logits into metrics. */
-import { tf, type LabeledDataset, type Teacher, type Tensor } from '@augprior/core';
+import { AugpriorError, checkClassNames, tf, type LabeledDataset, type Teacher, type Tensor } from '@augprior/core';
 import type { BootstrapOptions, Interval } from './bootstrap.js';
 import { AgreementAccumulator, ClassificationAccumulator, type ClassificationReport } from './classification-metrics.js';
 
@@ -48,6 +48,16 @@ export interface EvaluateOptions {
   onBatch?: (done: number, total: number) => void;
   /** Bootstrap settings for the 95% intervals (1,000 resamples, seed 0 by default); false skips them. */
   bootstrap?: BootstrapOptions | false;
+  /** The model's class names in output order, where it has them: checked against the dataset's. */
+  classNames?: readonly string[];
+  /** What is evaluated, for error messages (e.g. "teacher resnet56 from x.th"). */
+  model?: string;
+}
+
+function countNonFinite(values: Float32Array): number {
+  let bad = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) bad++;
+  return bad;
 }
 
 export interface EvaluationResult extends ClassificationReport {
@@ -61,21 +71,38 @@ export interface EvaluationResult extends ClassificationReport {
 
 export async function evaluateClassifier(predict: AnyPredict, dataset: LabeledDataset, options: EvaluateOptions = {}): Promise<EvaluationResult> {
   const started = performance.now();
+  const model = options.model ?? 'the model';
+  if (options.classNames && dataset.classNames) checkClassNames(options.classNames, dataset.classNames, model, dataset.description);
   const metrics = new ClassificationAccumulator(dataset.numClasses, options.topK ?? [1, 5]);
   const agreement = options.teacher ? new AgreementAccumulator(dataset.numClasses) : undefined;
   let done = 0;
+  // Logits that are NaN/Inf make every metric meaningless (argmax of NaN is class 0, so a broken
+  // model can score 100% on a sorted set); they are counted over the whole set, then refused.
+  let nonFiniteSamples = 0;
+  let nonFiniteValues = 0;
   for await (const batch of dataset.batches(options.batchSize ?? 256)) {
     try {
       const logits = await predictBatch(predict, batch.x);
       const teacherLogits = options.teacher ? await predictBatch(options.teacher, batch.x) : undefined;
       try {
         const classes = logits.shape[logits.shape.length - 1];
-        if (classes !== dataset.numClasses) throw new Error(`the model predicts ${classes} classes but ${dataset.description} has ${dataset.numClasses}`);
+        if (classes !== dataset.numClasses) {
+          throw new AugpriorError('eval.class-mismatch', `${model} predicts ${classes} classes but ${dataset.description} has ${dataset.numClasses}`, 'evaluate on a dataset with the classes the model was trained on (a teacher subset: teacher kind class_subset)');
+        }
         const views = batch.views ?? 1;
-        const perSample = async (t: Tensor) => (views > 1 ? averageViews((await t.data()) as Float32Array, dataset.numClasses, views) : ((await t.data()) as Float32Array));
-        const values = await perSample(logits);
-        metrics.add(values, (await batch.y.data()) as Int32Array);
-        if (agreement && teacherLogits) agreement.add(values, await perSample(teacherLogits));
+        const raw = (await logits.data()) as Float32Array;
+        const bad = countNonFinite(raw);
+        if (bad > 0) {
+          nonFiniteValues += bad;
+          for (let i = 0; i < raw.length; i += classes * views) if (countNonFinite(raw.subarray(i, i + classes * views)) > 0) nonFiniteSamples++;
+        } else {
+          const values = views > 1 ? averageViews(raw, dataset.numClasses, views) : raw;
+          metrics.add(values, (await batch.y.data()) as Int32Array);
+          if (agreement && teacherLogits) {
+            const t = (await teacherLogits.data()) as Float32Array;
+            agreement.add(values, views > 1 ? averageViews(t, dataset.numClasses, views) : t);
+          }
+        }
       } finally {
         tf.dispose([logits, ...(teacherLogits ? [teacherLogits] : [])]);
       }
@@ -84,6 +111,16 @@ export async function evaluateClassifier(predict: AnyPredict, dataset: LabeledDa
     } finally {
       tf.dispose([batch.x, batch.y]);
     }
+  }
+  if (nonFiniteSamples > 0) {
+    throw new AugpriorError(
+      'eval.non-finite',
+      `${model} produced non-finite logits (NaN/Inf) for ${nonFiniteSamples} of ${done} samples of ${dataset.description} (${nonFiniteValues} values); no accuracy is reported for it`,
+      'its weights are broken (a diverged run, a damaged file) or its input preprocessing is wrong; evaluate an earlier checkpoint or check the teacher file',
+    );
+  }
+  if (done === 0) {
+    throw new AugpriorError('eval.empty', `${dataset.description} yielded no samples, so there is nothing to evaluate`, 'check the dataset path and split (and, for video sets, that the videos decode)');
   }
   const seconds = (performance.now() - started) / 1000;
   return {

@@ -133,6 +133,7 @@ export async function loadTeacherDir(dir: string): Promise<LoadedTeacher> {
       name: network.name,
       description,
       numClasses: spec.numClasses,
+      ...(spec.labels ? { classNames: spec.labels } : {}),
       logits: () => {
         throw new AugpriorError('teacher.async', `${description} runs asynchronously; call teacherLogits()`);
       },
@@ -152,6 +153,7 @@ export async function loadTeacherDir(dir: string): Promise<LoadedTeacher> {
     name: network.name,
     description,
     numClasses: spec.numClasses,
+    ...(spec.labels ? { classNames: spec.labels } : {}),
     logits: (x) => tf.tidy(() => network.forward!(prepareInput(x, spec.input))),
     ...(network.featureMap ? { featureMap: (x: Tensor) => tf.tidy(() => network.featureMap!(prepareInput(x, spec.input))) } : {}),
     dispose: () => network.dispose(),

@@ -15,6 +15,7 @@ export { encodeMp4 } from './ffmpeg/encode-mp4.js';
 export { readClassIndex, readSplit, type SplitEntry } from './ucf101/splits.js';
 export { ucf101Set, Ucf101Args, type Ucf101Options, type Ucf101Report } from './ucf101/ucf101-set.js';
 export { probeVideo, parseFfmpegReport, aviDeclaredSeconds, type VideoInfo } from './ffmpeg/probe-video.js';
+export { isTruncated, describeTruncation, truncatedVideoError, TRUNCATION_SLACK } from './ffmpeg/truncation.js';
 export { uniformIndices, randomClipIndices, testClipIndices, shortSideSize } from './sampling/clip-sampling.js';
 export { FakeVideoRecipeSchema, makeFakeClip, frameBox, type FakeVideoRecipe, type FakeClipDraw, type RgbImage, type FakeVideoSource } from './fake-video/recipe.js';
 export { generateFakeVideos, readFakeVideos, loadSourceImage, loadSource, type SourceMedia, clipBytes, FakeVideoManifestSchema, type FakeVideoManifest, type SourceImage } from './fake-video/fake-clips.js';

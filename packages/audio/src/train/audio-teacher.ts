@@ -19,6 +19,7 @@ export function withFeatureFrontEnd(inner: Teacher, features: FeatureExtractor):
   return {
     description: `${inner.description} on ${features.description}`,
     numClasses: inner.numClasses,
+    ...(inner.classNames ? { classNames: inner.classNames } : {}),
     logits: (x, plan) => tf.tidy(() => inner.logits(features.apply(x, plan))),
     ...(inner.logitsAsync
       ? {

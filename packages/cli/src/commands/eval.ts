@@ -90,7 +90,7 @@ export async function evalCommand(argv: string[], io: CommandIO): Promise<number
       throw new AugpriorError('eval.class-mismatch', `model ${loaded.describe.arch} predicts ${loaded.numClasses} classes but ${evalSet.description} has ${evalSet.numClasses}`, 'evaluate on a dataset with the classes the model was trained on');
     }
     const started = new Date();
-    const result = await evaluateClassifier(loaded.predict, evalSet, { batchSize: config.batchSize });
+    const result = await evaluateClassifier(loaded.predict, evalSet, { batchSize: config.batchSize, model: `${teacherDir ? 'teacher' : 'run'} ${modelDir}`, ...(loaded.classNames ? { classNames: loaded.classNames } : {}) });
     const record = validateRunResult(
       {
         format: 'augprior-result/1',
@@ -156,6 +156,7 @@ function withInterval(value: number, interval: { low: number; high: number } | u
 interface EvaluableModel {
   numClasses: number;
   predict: AnyPredict;
+  classNames?: readonly string[];
   describe: Record<string, unknown> & { arch: string };
   dispose(): void;
 }
@@ -205,6 +206,7 @@ async function loadTeacherModel(dir: string, features: FeatureExtractor | undefi
   return {
     numClasses: teacher.numClasses,
     predict: features ? withFeatures(teacherPredict(teacher), features) : teacherPredict(teacher),
+    ...(teacher.classNames ? { classNames: teacher.classNames } : {}),
     describe: { teacher: dir, arch: teacher.name, model: teacher.spec.model, source: teacher.spec.source.file, format: teacher.spec.source.format, input: teacher.spec.input, ...(features ? { features: features.description } : {}) },
     dispose: () => teacher.dispose(),
   };

@@ -1,7 +1,9 @@
 /** `augprior train`: config -> engine -> data, teacher, student -> the core trainer -> result.json. */
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   AugpriorError,
+  RESUMABLE_FIELDS,
   RunDir,
   configHash,
   createModel,
@@ -18,15 +20,21 @@ import {
   selectEngine,
   slowEngineWarning,
   splitKind,
+  listCheckpoints,
   loadTeacherSection,
+  teacherFingerprint,
+  trainingFingerprint,
   teacherKinds,
   tf,
   train,
+  type DataRoot,
+  type EngineSelection,
   type Experiment,
   type MetricsRecord,
+  type OpenContext,
   type ProgressMode,
 } from '@augprior/core';
-import { evaluateClassifier, scalarMetrics, summarizeEvaluation, teacherPredict, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
+import { evaluateClassifier, readRunResult, scalarMetrics, summarizeEvaluation, teacherPredict, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
 import { gitCommit, modalityOfExperiment } from '../result-record.js';
 import { writeRunSheets } from '../sample-sheet.js';
 import { emitResult, note, type CommandIO } from '../io.js';
@@ -44,7 +52,10 @@ runs/<name>/{config.json, metrics.jsonl, checkpoints/, result.json}.
   --runs-dir <dir>       where runs are created (default: runs)
   --max-steps <n>        step budget          --max-minutes <m>  wall-clock budget
   --seed <n>             seed for init, data and augmentation
-  --resume <run-dir>     continue a run from its newest checkpoint (same config)
+  --resume <run-dir>     continue a run from its newest valid checkpoint (same config and teacher;
+                         a finished run is left as it is unless the budget is raised)
+  --allow-changed        resume even though config.json or the teacher changed since the
+                         checkpoint (recorded in <run>/changes.jsonl and result.json)
   --samples-only         write <run>/samples.png (the first batch as the student sees it) and
                          <run>/source.png (what it was made from), then stop
   --backend <engine>     auto|tensorflow|torch|webgpu|wasm|cpu (default: auto, or $AUGPRIOR_BACKEND)
@@ -55,8 +66,6 @@ runs/<name>/{config.json, metrics.jsonl, checkpoints/, result.json}.
 
 const SHORTHANDS = { name: 'name', 'runs-dir': 'runsDir', 'max-steps': 'maxSteps', 'max-minutes': 'maxMinutes', seed: 'seed' };
 
-/** Budget-like fields a resumed run may change; anything else would break exact resumption. */
-const RESUMABLE_CHANGES = new Set(['maxSteps', 'maxMinutes', 'engine', 'logEvery', 'evalEvery', 'checkpointEvery', 'keepCheckpoints', 'evalBatchSize']);
 
 function resolveConfig(flags: Flags, io: CommandIO): { experiment: Experiment; resumeDir: string | undefined; source: string } {
   const resumeDir = stringFlag(flags, 'resume');
@@ -65,8 +74,8 @@ function resolveConfig(flags: Flags, io: CommandIO): { experiment: Experiment; r
     const original = run.readConfig() as Record<string, unknown>;
     const changed = applyCommandLine(original, flags, io.env, SHORTHANDS);
     for (const key of Object.keys(changed)) {
-      if (JSON.stringify(changed[key]) !== JSON.stringify(original[key]) && !RESUMABLE_CHANGES.has(key)) {
-        throw new AugpriorError('cli.resume-change', `--resume cannot change "${key}" of ${run.path}`, `only ${[...RESUMABLE_CHANGES].join(', ')} may change when resuming; start a new run for anything else`);
+      if (JSON.stringify(changed[key]) !== JSON.stringify(original[key]) && !RESUMABLE_FIELDS.has(key)) {
+        throw new AugpriorError('cli.resume-change', `--resume cannot change "${key}" of ${run.path}`, `only ${[...RESUMABLE_FIELDS].join(', ')} may change when resuming; start a new run for anything else`);
       }
     }
     return { experiment: parseExperiment(changed, sectionValidators, run.configPath), resumeDir: run.path, source: run.configPath };
@@ -87,6 +96,7 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
     seed: { type: 'string' },
     resume: { type: 'string' },
     'samples-only': { type: 'boolean' },
+    'allow-changed': { type: 'boolean' },
   });
   if (flags['help']) {
     io.stdout.write(`${TRAIN_HELP}\n`);
@@ -103,8 +113,62 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
   const dataRoot = resolveDataRoot({ flag: stringFlag(flags, 'data-root'), env: io.env });
   const context = { dataRoot, seed: e.seed, cwd: io.cwd, runsDir: runsRoot(io.env) };
 
-  // --- run directory, models, data (resources are released in `finally`)
+  // --- run directory: one writer (a lock); a start that fails before its first checkpoint leaves nothing
+  if (resumeDir && flags['samples-only'] !== true) {
+    const finished = finishedRun(RunDir.open(resumeDir), e);
+    if (finished) {
+      note(io, `[augprior] ${finished.line}`);
+      emitResult(io, flags['json'] === true, finished.result, () => finished.line);
+      return 0;
+    }
+  }
   const runDir = resumeDir ? RunDir.open(resumeDir) : RunDir.create(resolve(io.cwd, e.runsDir), e.name, e);
+  const lock = runDir.lock(`augprior train ${argv.join(' ')}`);
+  if (lock.stale) note(io, `[augprior] warning: took over the lock of pid ${lock.stale.pid} on ${lock.stale.host} (since ${lock.stale.startedAt}), which is gone (a crash or a kill)`);
+  try {
+    return await trainInRun({ flags, io, e, engine, dataRoot, context, runDir, configSource });
+  } catch (error) {
+    if (!resumeDir && listCheckpoints(runDir.checkpointsDir).length === 0 && runDir.readMetrics().length === 0) {
+      rmSync(runDir.path, { recursive: true, force: true });
+      note(io, `[augprior] removed ${runDir.path}: the run failed before it trained a step, so the same command can start it again`);
+    }
+    throw error;
+  } finally {
+    lock.release();
+  }
+}
+
+interface RunContext {
+  flags: Flags;
+  io: CommandIO;
+  e: Experiment;
+  engine: EngineSelection;
+  dataRoot: DataRoot;
+  context: OpenContext;
+  runDir: RunDir;
+  configSource: string;
+}
+
+/** A finished run (completed, and its budget reached under the config as resumed) is left as it is. */
+function finishedRun(run: RunDir, e: Experiment): { result: RunResult; line: string } | undefined {
+  if (!existsSync(run.resultPath)) return undefined;
+  let result: RunResult;
+  try {
+    result = readRunResult(run.resultPath);
+  } catch {
+    return undefined; // an unreadable result is rewritten by the resumed run
+  }
+  if (result.extra['status'] !== 'completed') return undefined;
+  const steps = e.maxSteps !== undefined && result.steps >= e.maxSteps;
+  const minutes = e.maxMinutes !== undefined && result.wallSeconds >= e.maxMinutes * 60 - 1;
+  if (!steps && !minutes && result.extra['stopReason'] !== 'data-exhausted') return undefined;
+  return {
+    result,
+    line: `run ${run.path} is finished (${String(result.extra['stopReason'])} after ${result.steps} steps, ${Math.round(result.wallSeconds / 6) / 10} min); nothing changed. Train it further with --max-steps N or --max-minutes M above that`,
+  };
+}
+
+async function trainInRun({ flags, io, e, engine, dataRoot, context, runDir, configSource }: RunContext): Promise<number> {
   note(io, `[augprior] run ${runDir.path} (config ${configSource}, data root ${describeDataRoot(dataRoot)})`);
   const student = createModel(e.student.arch, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed);
   const trainData = await dataSources.get(e.data.kind).open(splitKind(e.data)[1], context);
@@ -146,7 +210,9 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
     }
     const studentPredict = (x: tf.Tensor) => student.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
     const teacherAsPredict = teacher ? teacherPredict(teacher) : undefined;
-    const teacherFull = evalSet && teacherAsPredict ? await evaluateClassifier(teacherAsPredict, evalSet, { batchSize: e.evalBatchSize }) : undefined;
+    // The student learns the teacher's outputs in the teacher's order: both are checked against the eval set's class names.
+    const named = teacher?.classNames ? { classNames: teacher.classNames } : {};
+    const teacherFull = evalSet && teacherAsPredict ? await evaluateClassifier(teacherAsPredict, evalSet, { batchSize: e.evalBatchSize, model: `teacher ${teacher!.description}`, ...named }) : undefined;
     if (teacherFull) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherFull.top1 * 100).toFixed(2)}%`);
     let lastFull: EvaluationResult | undefined;
 
@@ -162,10 +228,12 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
       engine,
       progress,
       signal: abort.signal,
+      fingerprints: { config: trainingFingerprint(e), ...(e.teacher ? { teacher: teacherFingerprint(e.teacher, context) } : {}) },
+      allowChanged: flags['allow-changed'] === true,
       ...(evalSet
         ? {
             evaluate: async () => {
-              lastFull = await evaluateClassifier(studentPredict, evalSet, { batchSize: e.evalBatchSize, ...(teacherAsPredict ? { teacher: teacherAsPredict } : {}) });
+              lastFull = await evaluateClassifier(studentPredict, evalSet, { batchSize: e.evalBatchSize, model: `student ${student.arch}`, ...named, ...(teacherAsPredict ? { teacher: teacherAsPredict } : {}) });
               return scalarMetrics(lastFull);
             },
           }
@@ -200,6 +268,8 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
           stopReason: outcome.stopReason,
           runDir: runDir.path,
           resumedFrom: outcome.resumedFrom ?? null,
+          // Every resume that continued with another config or teacher (--allow-changed), from changes.jsonl.
+          changes: runDir.readChanges(),
           engineReason: engine.reason,
           evalSet: evalSet?.description ?? null,
           train: outcome.lastTrain ?? null,

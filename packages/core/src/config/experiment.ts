@@ -155,6 +155,9 @@ export function loadExperiment(path: string, overrides: readonly string[], valid
 }
 
 /** A short stable hash of the resolved config, recorded in results so runs can be grouped. */
+/** Budget-like fields a resumed run may change; anything else would break exact resumption. */
+export const RESUMABLE_FIELDS: ReadonlySet<string> = new Set(['maxSteps', 'maxMinutes', 'engine', 'logEvery', 'evalEvery', 'checkpointEvery', 'keepCheckpoints', 'evalBatchSize']);
+
 export function configHash(experiment: Experiment): string {
   const canonical = JSON.stringify(experiment, (_key, value: unknown) =>
     value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value as object).sort(([a], [b]) => a.localeCompare(b))) : value,

@@ -2,8 +2,11 @@
  * Checkpoints: `checkpoints/step-<8 digits>.safetensors` holding the model (`model/<name>`), the
  * optimizer slots (`optim/<param>/<slot>`) and, in the metadata, everything else a resumed run
  * needs to continue bit-identically: step, optimizer step, trainer RNG state, samples seen, wall
- * time, and the partial logging window.
+ * time, and the partial logging window. `contentSha256` covers every tensor byte and every other
+ * metadata field, so a damaged file of the right size is recognised and skipped on resume;
+ * `configFingerprint` / `teacherFingerprint` say what the checkpoint was trained with.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf, type Tensor } from '../tf.js';
@@ -53,6 +56,19 @@ export function listCheckpoints(dir: string): CheckpointInfo[] {
     .sort((a, b) => b.step - a.step);
 }
 
+/** sha256 over the tensors (sorted by name: name, dtype, shape, bytes) and the other metadata. */
+export function checkpointDigest(tensors: Map<string, SafeTensor>, metadata: Record<string, string>): string {
+  const hash = createHash('sha256');
+  for (const name of [...tensors.keys()].sort()) {
+    const t = tensors.get(name)!;
+    hash.update(`${name}\0${t.dtype}\0${t.shape.join(',')}\0`);
+    hash.update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  }
+  const rest = Object.entries(metadata).filter(([key]) => key !== 'contentSha256').sort(([a], [b]) => a.localeCompare(b));
+  hash.update(JSON.stringify(rest));
+  return hash.digest('hex');
+}
+
 async function toSafe(t: Tensor): Promise<SafeTensor> {
   if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`cannot checkpoint dtype ${t.dtype}`);
   const data = (await t.data()) as Float32Array | Int32Array;
@@ -75,6 +91,7 @@ export async function saveCheckpoint(dir: string, model: Module, optimizer: Opti
     rngState: JSON.stringify(state.rngState),
     window: JSON.stringify(state.window),
   };
+  metadata['contentSha256'] = checkpointDigest(tensors, metadata);
   const path = checkpointPath(dir, state.step);
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
   return path;
@@ -125,6 +142,8 @@ export function assignModelState(model: Module, tensors: Map<string, SafeTensor>
 
 export function loadModelWeights(path: string, model: Module): Record<string, string> {
   const { tensors, metadata } = readCheckpoint(path);
+  const why = damaged(tensors, metadata);
+  if (why) throw new AugpriorError('checkpoint.corrupt', `${path}: ${why}`, 'use an earlier checkpoint of the run (checkpoints/), or train it again');
   assignModelState(model, tensors, path);
   return metadata;
 }
@@ -148,8 +167,17 @@ function parseState(metadata: Record<string, string>, path: string): TrainerStat
 export interface RestoredCheckpoint {
   path: string;
   state: TrainerState;
-  /** Newer checkpoints that could not be read (reported, never silently dropped). */
+  /** Newer checkpoints that could not be read or failed their checksum (reported, never silently dropped). */
   skipped: string[];
+  /** What the checkpoint says it was made with (absent in checkpoints older than the fingerprints). */
+  fingerprints: { config?: string; teacher?: string };
+}
+
+/** The checksum check: undefined when the content matches (or predates checksums), else why not. */
+function damaged(tensors: Map<string, SafeTensor>, metadata: Record<string, string>): string | undefined {
+  const recorded = metadata['contentSha256'];
+  if (recorded === undefined) return undefined;
+  return checkpointDigest(tensors, metadata) === recorded ? undefined : 'its content does not match its checksum (the file is damaged)';
 }
 
 /** Restores model + optimizer from the newest readable checkpoint in `dir`. */
@@ -164,6 +192,11 @@ export function restoreLatestCheckpoint(dir: string, model: Module, optimizer: O
       continue;
     }
     const { tensors, metadata } = decoded;
+    const why = damaged(tensors, metadata);
+    if (why) {
+      skipped.push(`${candidate.path}: ${why}`);
+      continue;
+    }
     const state = parseState(metadata, candidate.path);
     if (metadata['optimizer'] !== optimizer.name) {
       throw new AugpriorError('checkpoint.mismatch', `${candidate.path} was written by optimizer ${metadata['optimizer']}, this run uses ${optimizer.name}`);
@@ -175,8 +208,12 @@ export function restoreLatestCheckpoint(dir: string, model: Module, optimizer: O
     }
     optimizer.load(slots, state.optimizerStep);
     for (const t of slots.values()) t.dispose();
-    return { path: candidate.path, state, skipped };
+    const fingerprints = {
+      ...(metadata['configFingerprint'] ? { config: metadata['configFingerprint'] } : {}),
+      ...(metadata['teacherFingerprint'] ? { teacher: metadata['teacherFingerprint'] } : {}),
+    };
+    return { path: candidate.path, state, skipped, fingerprints };
   }
-  if (skipped.length) throw new AugpriorError('checkpoint.corrupt', `no readable checkpoint in ${dir}: ${skipped.join('; ')}`);
+  if (skipped.length) throw new AugpriorError('checkpoint.corrupt', `no usable checkpoint in ${dir}: ${skipped.join('; ')}`, 'the run cannot continue from a damaged file; start it again under another --name');
   return undefined;
 }

@@ -3,10 +3,28 @@
  * `checkpoints/` and, when training ends, `result.json`. A new run never reuses an existing
  * folder; continuing one is always explicit (`--resume`).
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { AugpriorError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { fileWriteError, writeFileAtomic } from './atomic-write.js';
+
+/** Who holds a run: `<run>/.lock`. */
+export interface LockInfo {
+  pid: number;
+  host: string;
+  startedAt: string;
+  command: string;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export type MetricsRecord = { type: 'train' | 'eval'; step: number } & Record<string, number | string | boolean | null>;
 
@@ -43,16 +61,85 @@ export class RunDir {
   }
 
   /** Creates `<runsDir>/<name>` for a fresh run and records the resolved config. */
+  /**
+   * A new run. A folder of the same name is reused only when it holds no checkpoint, was made with
+   * the same config and nobody holds it: what a start that failed or was killed before its first
+   * checkpoint leaves, so the same command simply runs again.
+   */
   static create(runsDir: string, name: string, resolvedConfig: unknown): RunDir {
     const path = resolve(runsDir, name);
+    const text = `${JSON.stringify(resolvedConfig, null, 2)}\n`;
     if (existsSync(path)) {
-      throw new AugpriorError('run.exists', `run directory ${path} already exists`, `continue it with --resume ${path}, or give this run another --name`);
+      const dir = new RunDir(path);
+      const same = existsSync(dir.configPath) && readFileSync(dir.configPath, 'utf8') === text;
+      const checkpoints = existsSync(dir.checkpointsDir) && readdirSync(dir.checkpointsDir).some((f) => f.endsWith('.safetensors'));
+      if (!same || checkpoints || dir.liveLock()) {
+        throw new AugpriorError('run.exists', `run directory ${path} already exists${checkpoints ? ' and has checkpoints' : same ? '' : ' with another config'}`, `continue it with --resume ${path}, or give this run another --name`);
+      }
+      // Lines the failed start logged are dropped by the trainer, under the run's lock.
+      return dir;
     }
-    mkdirSync(join(path, 'checkpoints'), { recursive: true });
+    mkdirSync(resolve(runsDir), { recursive: true });
+    try {
+      mkdirSync(path); // not recursive: of two starts racing for one name, exactly one gets it
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new AugpriorError('run.exists', `run directory ${path} was just created by another start`, `continue it with --resume ${path}, or give this run another --name`);
+      throw fileWriteError(error, path, 0);
+    }
+    mkdirSync(join(path, 'checkpoints'));
     const dir = new RunDir(path);
-    writeFileAtomic(dir.configPath, `${JSON.stringify(resolvedConfig, null, 2)}\n`);
+    writeFileAtomic(dir.configPath, text);
     writeFileSync(dir.metricsPath, '');
     return dir;
+  }
+
+  get lockPath(): string {
+    return join(this.path, '.lock');
+  }
+
+  /** The holder of the run's lock when that process is still alive (or on another host). */
+  liveLock(): LockInfo | undefined {
+    const holder = this.readLock();
+    if (!holder) return undefined;
+    return holder.host !== hostname() || processAlive(holder.pid) ? holder : undefined;
+  }
+
+  private readLock(): LockInfo | undefined {
+    if (!existsSync(this.lockPath)) return undefined;
+    try {
+      return JSON.parse(readFileSync(this.lockPath, 'utf8')) as LockInfo;
+    } catch {
+      return { pid: -1, host: hostname(), startedAt: '?', command: '(unreadable lock file)' };
+    }
+  }
+
+  /**
+   * Makes this process the run's one writer. A lock whose process is gone (a crash, SIGKILL) on
+   * this host is taken over and returned as `stale`; a live one is a `run.locked` error.
+   */
+  lock(command: string): { release: () => void; stale?: LockInfo } {
+    const mine: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
+    let stale: LockInfo | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(this.lockPath, JSON.stringify(mine), { flag: 'wx' });
+        const release = () => {
+          if (this.readLock()?.pid === process.pid) rmSync(this.lockPath, { force: true });
+          process.off('exit', release);
+        };
+        process.on('exit', release);
+        return { release, ...(stale ? { stale } : {}) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileWriteError(error, this.lockPath, 0);
+        const live = this.liveLock();
+        if (live) {
+          throw new AugpriorError('run.locked', `${this.path} is being written by another process (pid ${live.pid} on ${live.host}, since ${live.startedAt}: ${live.command})`, 'wait for it to finish or stop it; one run has one writer. A lock left by a crashed process on this machine is taken over by the next start');
+        }
+        stale = this.readLock();
+        rmSync(this.lockPath, { force: true });
+      }
+    }
+    throw new AugpriorError('run.locked', `${this.path}: could not take the run's lock`, 'another process keeps taking it; stop the other writers');
   }
 
   /** Opens an existing run (to resume or evaluate it). */
@@ -76,7 +163,12 @@ export class RunDir {
   }
 
   appendMetrics(record: MetricsRecord): void {
-    appendFileSync(this.metricsPath, `${JSON.stringify(record)}\n`);
+    const line = `${JSON.stringify(record)}\n`;
+    try {
+      appendFileSync(this.metricsPath, line);
+    } catch (error) {
+      throw fileWriteError(error, this.metricsPath, line.length);
+    }
   }
 
   readMetrics(): MetricsRecord[] {
@@ -99,6 +191,20 @@ export class RunDir {
     const kept = all.filter((r) => r.step <= step);
     writeFileAtomic(this.metricsPath, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
     return all.length - kept.length;
+  }
+
+  get changesPath(): string {
+    return join(this.path, 'changes.jsonl');
+  }
+
+  /** Appends one line to changes.jsonl: a resume that continued with another config or teacher. */
+  recordChange(change: Record<string, string | number>): void {
+    appendFileSync(this.changesPath, `${JSON.stringify(change)}\n`);
+  }
+
+  readChanges(): Array<Record<string, string | number>> {
+    if (!existsSync(this.changesPath)) return [];
+    return readFileSync(this.changesPath, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, string | number>);
   }
 
   writeResult(result: unknown): void {

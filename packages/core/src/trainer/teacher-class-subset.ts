@@ -29,6 +29,7 @@ export function classSubsetTeacher(inner: Teacher, classes: readonly number[]): 
   return {
     description: `${inner.description}, classes ${classes.join(',')} of ${inner.numClasses}`,
     numClasses: classes.length,
+    ...(inner.classNames ? { classNames: classes.map((c) => inner.classNames![c]!) } : {}),
     logits: (x: Tensor, plan?: FeaturePlan) => tf.tidy(() => pick(inner.logits(x, plan))),
     ...(inner.logitsAsync
       ? {

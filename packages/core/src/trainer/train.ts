@@ -35,6 +35,24 @@ export interface TrainDeps {
   progress?: ProgressReporter;
   /** Aborting stops after the current step with a checkpoint (SIGINT / SIGTERM). */
   signal?: AbortSignal;
+  /** What this run trains with (trainingFingerprint / teacherFingerprint); written into every checkpoint. */
+  fingerprints?: { config: string; teacher?: string };
+  /** Resume even when the checkpoint was made with another config or teacher (recorded in changes.jsonl). */
+  allowChanged?: boolean;
+}
+
+/** A resume whose checkpoint was made with another config or teacher, unless allowed. */
+function checkFingerprints(deps: TrainDeps, restored: { path: string; fingerprints: { config?: string; teacher?: string }; state: { step: number } }): Array<{ what: 'config' | 'teacher'; from: string; to: string }> {
+  const now = deps.fingerprints;
+  if (!now) return [];
+  const changes: Array<{ what: 'config' | 'teacher'; from: string; to: string }> = [];
+  if (restored.fingerprints.config && restored.fingerprints.config !== now.config) changes.push({ what: 'config', from: restored.fingerprints.config, to: now.config });
+  if (restored.fingerprints.teacher && now.teacher && restored.fingerprints.teacher !== now.teacher) changes.push({ what: 'teacher', from: restored.fingerprints.teacher, to: now.teacher });
+  if (changes.length && !deps.allowChanged) {
+    const what = changes.map((c) => (c.what === 'config' ? 'the training config (config.json) differs from the one it was made with' : 'the teacher (its files or run) changed since it was made')).join('; and ');
+    throw new AugpriorError(`resume.${changes[0]!.what}-changed`, `${restored.path} (step ${restored.state.step}) cannot be continued as it is: ${what}`, 'undo the change, or pass --allow-changed to continue anyway (recorded in the run\'s changes.jsonl and result.json)');
+  }
+  return changes;
 }
 
 export type StopReason = 'max-steps' | 'max-minutes' | 'interrupted' | 'data-exhausted';
@@ -45,6 +63,8 @@ export interface TrainOutcome {
   lastTrain: Metrics | undefined;
   lastEval: Metrics | undefined;
   resumedFrom: number | undefined;
+  /** Config or teacher changes this session continued with (--allow-changed). */
+  changes: Array<{ what: 'config' | 'teacher'; from: string; to: string }>;
 }
 
 export class NonFiniteLossError extends AugpriorError {
@@ -83,11 +103,20 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   let state: TrainerState = { step: 0, samplesSeen: 0, elapsedSeconds: 0, rngState: rng.state(), window: emptyWindow() };
   const restored = restoreLatestCheckpoint(runDir.checkpointsDir, student, optimizer);
   for (const skipped of restored?.skipped ?? []) progress?.log(`warning: skipped unreadable checkpoint ${skipped}`);
+  const changes = restored ? checkFingerprints(deps, restored) : [];
+  for (const change of changes) {
+    runDir.recordChange({ step: restored!.state.step, what: change.what, from: change.from, to: change.to, at: new Date().toISOString() });
+    progress?.log(`warning: continuing with a changed ${change.what} (--allow-changed; recorded in changes.jsonl)`);
+  }
   if (restored) {
     state = restored.state;
     rng = Rng.fromState(state.rngState);
     const dropped = runDir.truncateMetricsAfter(state.step);
     progress?.log(`resumed from ${restored.path} (step ${state.step}${dropped ? `, dropped ${dropped} metric lines logged after it` : ''})`);
+  } else {
+    // A run killed before its first checkpoint starts again from step 0: lines it logged go.
+    const dropped = runDir.truncateMetricsAfter(0);
+    if (dropped) progress?.log(`no checkpoint yet: starting from step 0 (dropped ${dropped} metric lines of the interrupted start)`);
   }
   const resumedFrom = restored?.state.step;
   let lastCheckpointStep = state.step;
@@ -97,7 +126,8 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
 
   const saveNow = async () => {
     state.rngState = rng.state();
-    await saveCheckpoint(runDir.checkpointsDir, student, optimizer, state, { arch: student.arch, name: e.name });
+    const fingerprints = deps.fingerprints ? { configFingerprint: deps.fingerprints.config, ...(deps.fingerprints.teacher ? { teacherFingerprint: deps.fingerprints.teacher } : {}) } : {};
+    await saveCheckpoint(runDir.checkpointsDir, student, optimizer, state, { arch: student.arch, name: e.name, ...fingerprints });
     pruneCheckpoints(runDir.checkpointsDir, e.keepCheckpoints);
     lastCheckpointStep = state.step;
   };
@@ -214,7 +244,7 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   if (state.step !== lastCheckpointStep) await saveNow();
   if (deps.evaluate && lastEvalStep !== state.step) await runEval();
   optimizer.dispose();
-  return { stopReason, state, lastTrain, lastEval, resumedFrom };
+  return { stopReason, state, lastTrain, lastEval, resumedFrom, changes };
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -57,6 +57,8 @@ export interface BatchSource {
 export interface Teacher {
   readonly description: string;
   readonly numClasses: number;
+  /** Output names in order, where the teacher knows them (checked against an eval set's). */
+  readonly classNames?: readonly string[];
   logits(x: Tensor, plan?: FeaturePlan): Tensor;
   /** The network's last feature map before pooling [n, h, w, channels] (same input as `logits`), where it has one. */
   featureMap?(x: Tensor): Tensor;

@@ -3,6 +3,7 @@
  * [count, frames, size, size, 3] (RGB, no header). The manifest (recipe, seed, source sha256,
  * count, per-shard sha256) is written last: a folder with a manifest is complete.
  */
+import { truncatedVideoError } from '../ffmpeg/truncation.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ const VIDEO_EXTENSIONS = /\.(avi|mp4|mkv|mov|webm|mpg|mpeg|m4v)$/i;
 export async function loadSource(file: string): Promise<SourceMedia> {
   if (!VIDEO_EXTENSIONS.test(file)) return loadSourceImage(file);
   const info = await probeVideo(file);
-  if (info.truncated) throw new AugpriorError('data.truncated-video', `source video ${file} decodes to ${info.decodedSeconds.toFixed(2)} s of the ${info.declaredSeconds.toFixed(2)} s its header declares (truncated)`, 'use a complete video');
+  if (info.truncated) throw truncatedVideoError(`source video ${file}`, info);
   const video = await decodeFrames(file, { width: info.width, height: info.height, pixelFormat: 'rgb24' });
   return { frames: video.frames, width: info.width, height: info.height, description: `${file} (${video.frames.length} frames, ${info.width}x${info.height})`, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
 }

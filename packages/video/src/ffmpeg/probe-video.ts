@@ -4,6 +4,7 @@
  * (@ffmpeg-installer/ffmpeg, ffmpeg-static) ship ffmpeg alone; counting decoded frames is also
  * the only count that is right for AVIs whose headers lie after a remux.
  */
+import { isTruncated } from './truncation.js';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import ffmpeg from 'fluent-ffmpeg';
 import { AugpriorError } from '@augprior/core';
@@ -71,8 +72,7 @@ export function parseFfmpegReport(stderr: string, file: string, aviSeconds?: num
     frames,
     declaredSeconds,
     decodedSeconds,
-    // 10% slack: containers round their durations, and the last frame's own length is approximate.
-    truncated: Number.isFinite(declaredSeconds) && Number.isFinite(decodedSeconds) && decodedSeconds < 0.9 * declaredSeconds,
+    truncated: isTruncated({ declaredSeconds, decodedSeconds }),
   };
 }
 

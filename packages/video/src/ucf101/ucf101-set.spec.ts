@@ -83,3 +83,24 @@ describe.runIf(existsSync(CLIPS))('UCF-101 evaluation set on the shared clips', 
 
 // A skip, counted as skipped with its reason, never as a pass.
 if (!existsSync(CLIPS)) it.skip(`UCF-101 evaluation set skipped: ${CLIPS} is absent on this machine (CI provides ../shared)`, () => {});
+
+describe('UCF-101 evaluation set where no listed video decodes', () => {
+  it('skips and names each one, and the evaluation refuses to report an accuracy over zero videos', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'augprior-ucf-broken-'));
+    const splits = join(root, 'splits');
+    mkdirSync(splits);
+    writeFileSync(join(splits, 'classInd.txt'), '1 Biking\r\n2 Diving\r\n');
+    writeFileSync(join(splits, 'testlist01.txt'), 'Biking/v_Biking_g01_c01.avi\r\nDiving/v_Diving_g01_c01.avi\r\n');
+    for (const [cls, file] of [['Biking', 'v_Biking_g01_c01.avi'], ['Diving', 'v_Diving_g01_c01.avi']] as const) {
+      mkdirSync(join(root, 'clips', cls), { recursive: true });
+      writeFileSync(join(root, 'clips', cls, file), Buffer.from('RIFF\0\0\0\0AVI not really a video'));
+    }
+    const warnings: string[] = [];
+    const set = ucf101Set({ videos: '', splits: '', split: 1, part: 'test', frames: 4, size: [16, 16], clips: 2, fit: 'stretch', videosDir: join(root, 'clips'), splitsDir: splits, warn: (line) => warnings.push(line) });
+    const { evaluateClassifier } = await import('@augprior/eval');
+    await expect(evaluateClassifier((x) => tf.zeros([x.shape[0]!, 2]), set)).rejects.toThrow(expect.objectContaining({ code: 'eval.empty' }));
+    expect(set.report()).toMatchObject({ listed: 2, present: 2, evaluated: 0 });
+    expect(set.report().skipped.map((s) => s.file.split('/').pop())).toEqual(['v_Biking_g01_c01.avi', 'v_Diving_g01_c01.avi']);
+    expect(warnings.filter((w) => w.startsWith('[ucf101] skipped'))).toHaveLength(2);
+  }, 60_000);
+});

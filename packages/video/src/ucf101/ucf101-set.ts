@@ -6,6 +6,7 @@
  * before the duration its header declares, is skipped and named on stderr, and the skips are listed
  * in `report()`: a partial video would otherwise be scored on whatever frames survived.
  */
+import { truncatedVideoError } from '../ffmpeg/truncation.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -72,7 +73,7 @@ export function ucf101Set(options: Ucf101Options & { videosDir: string; splitsDi
     try {
       const decode = { width, height, pixelFormat: 'rgb24' as const, fit: options.fit, ...(options.fps ? { fps: options.fps } : {}) };
       const video = options.frameCache ? await decodeFramesCached(file, decode, options.frameCache) : await decodeFrames(file, decode);
-      if (video.truncated) throw new AugpriorError('data.truncated-video', `${file} decodes to ${video.decodedSeconds.toFixed(2)} s of the ${video.declaredSeconds.toFixed(2)} s its header declares (truncated)`);
+      if (video.truncated) throw truncatedVideoError(file, video);
       const out = new Float32Array(options.clips * T * frameSize);
       testClipIndices(video.frames.length, Math.min(window, video.frames.length), T, options.clips).forEach((indices, clip) =>
         indices.forEach((frame, t) => {
