@@ -109,7 +109,9 @@ function npmPackages() {
     return;
   }
   // npm ci runs the workspace postinstall, which compiles the torch engine when libtorch is there.
-  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) fail('npm ci failed (see above)', 'check that the npm registry is reachable, then run `npm run setup` again');
+  // The .npmrc line does the same for a plain `npm ci`; the variable also works where npm drops
+  // unknown project config keys (npm 11 warns that a future major version will).
+  if (run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } }) !== 0) fail('npm ci failed (see above)', 'check that the npm registry is reachable, then run `npm run setup` again');
   writeFileSync(STAMP, `${JSON.stringify({ digest, at: new Date().toISOString() })}\n`);
   if (!existsSync(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'))) {
     say('warning: onnxruntime-node was not installed (ONNX teachers will not load); the .npmrc line `onnxruntime-node-install=skip` should prevent this');

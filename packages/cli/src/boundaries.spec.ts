@@ -1,6 +1,7 @@
 /**
  * Packages depend downwards only: front ends -> core/eval, eval -> core, core -> nothing
- * internal, and only the CLI wires front ends together. Checked on both package.json and the
+ * internal; the runner (where a run is assembled) wires the front ends together, and the CLI
+ * sits on top. Checked on both package.json and the
  * actual imports in src/, so a deep or undeclared import fails here before it ships.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -17,7 +18,8 @@ const ALLOWED: Record<string, string[]> = {
   image: ['core', 'eval'],
   audio: ['core', 'eval'],
   video: ['core', 'eval'],
-  cli: ['core', 'eval', 'teachers', 'image', 'audio', 'video'],
+  runner: ['core', 'eval', 'teachers', 'image', 'audio', 'video'],
+  cli: ['core', 'eval', 'teachers', 'image', 'audio', 'video', 'runner'],
 };
 
 function sources(dir: string): string[] {

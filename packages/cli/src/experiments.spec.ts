@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evalSets, parseExperiment, readConfigFile, sectionValidators, splitKind } from '@augprior/core';
-import { registerFrontEnds } from './wire.js';
+import { registerFrontEnds } from '@augprior/runner';
 
 const EXPERIMENTS = resolve(import.meta.dirname, '../../../experiments');
 const files = readdirSync(EXPERIMENTS).flatMap((dir) =>

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { AugpriorError, applyOverrides, loadTeacherSection, parseExperiment, selectEngine, sectionValidators, splitKind, teacherKinds, createProgress, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
 import { AudioClipsArgs, ClipRecipeSchema, encodePcm16Wav, openClipDataset, teacherVotes, generateClips, loadRecording, measureFeatureRates, readClips } from '@augprior/audio';
 import { emitResult, note, type CommandIO } from '../io.js';
-import { registerFrontEnds } from '../wire.js';
+import { registerFrontEnds } from '@augprior/runner';
 import { intFlag, parseFlags, runsRoot, stringFlag, type Flags } from '../options.js';
 
 export const AUDIO_HELP = `augprior audio generate --source <wav[,wav...]|noise:white|noise:pink> --out <dir> [--count 10000] [--seed 0] [--export-wav 16]

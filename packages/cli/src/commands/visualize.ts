@@ -9,10 +9,10 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { AugpriorError, RunDir, evalSets, loadRunModel, loadTeacherSection, resolveDataRoot, selectEngine, splitKind, studentInput, teacherKinds, tf, writeFileAtomic, type LoadedRunModel, type Teacher, type Tensor } from '@augprior/core';
 import { visualizeChannels, visualizeClasses, type Visualization } from '@augprior/image';
-import { gridPng } from '../sample-sheet.js';
+import { gridPng } from '@augprior/runner';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { intFlag, runsRoot, stringFlag, type Flags } from '../options.js';
-import { registerFrontEnds } from '../wire.js';
+import { registerFrontEnds } from '@augprior/runner';
 
 export const VISUALIZE_HELP = `augprior image visualize --run <run-dir> [--classes giant_panda,harp | 3,5 | --channels 0,7] [--steps 256] [--size S] [--lr 0.05] [--seed 0] [--json]
   activation maximisation (Lucent-style: decorrelated Fourier image, jitter/scale/rotate, Adam) of

@@ -52,6 +52,7 @@ describe('applyOverrides', () => {
   it('keeps a field the config holds as a string a string, even when the value looks like a number', () => {
     const out = applyOverrides({ dataset: { protocol: '12' }, name: 'a' }, ['dataset.protocol=10', 'name=2024', 'dataset.limit=5']);
     expect(out).toEqual({ dataset: { protocol: '10', limit: 5 }, name: '2024' });
+    expect(applyOverrides({ name: 'a' }, ['name="quoted"'])).toEqual({ name: 'quoted' });
   });
 
   it('sets nested keys with JSON-typed values without touching the input', () => {

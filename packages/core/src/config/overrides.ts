@@ -58,7 +58,7 @@ export function applyOverrides(config: unknown, assignments: readonly string[]):
     const key = path[path.length - 1]!;
     // A field the config already holds as a string stays a string (`--set name=2024`,
     // `--set dataset.protocol=10` where the file says "10"): JSON parsing would turn it into a number.
-    node[key] = typeof node[key] === 'string' ? rawValue(assignment) : value;
+    node[key] = typeof node[key] === 'string' && typeof value !== 'string' ? rawValue(assignment) : value;
   }
   return root;
 }

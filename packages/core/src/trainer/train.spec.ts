@@ -6,15 +6,14 @@ import { tf } from '../tf.js';
 import { parseExperiment } from '../config/experiment.js';
 import { sectionValidators } from '../data/registries.js';
 import { SyntheticSingleImageArgs, syntheticShapesSource, syntheticSingleImageSource } from '../data/synthetic.js';
-import { selectEngine, type EngineSelection } from '../engine/select-engine.js';
+import { selectEngine } from '../engine/select-engine.js';
 import { createModel } from '../models/index.js';
 import { RunDir } from './run-dir.js';
 import { NonFiniteLossError, train } from './train.js';
 import type { Teacher } from './types.js';
 
-let engine: EngineSelection;
 beforeAll(async () => {
-  engine = await selectEngine({ backend: 'wasm' });
+  await selectEngine({ backend: 'wasm' });
 });
 
 function experiment(overrides: Record<string, unknown> = {}) {
@@ -49,7 +48,6 @@ describe('train', () => {
       student,
       source,
       runDir,
-      engine,
       // The evaluate hook runs between steps: a cheap probe of the live tensor count.
       evaluate: async () => {
         counts.push(tf.memory().numTensors);
@@ -66,7 +64,7 @@ describe('train', () => {
       const e = experiment({ seed, maxSteps: 20 });
       const student = createModel('resnet8', { numClasses: 4 }, seed);
       const runDir = RunDir.create(tmpRuns(), 'det', e);
-      await train({ experiment: e, student, source: shapes(seed), runDir, engine });
+      await train({ experiment: e, student, source: shapes(seed), runDir });
       student.dispose();
       return runDir.readMetrics().map((m) => m['loss']);
     };
@@ -90,7 +88,7 @@ describe('train', () => {
       dispose() {},
     };
     const runDir = RunDir.create(tmpRuns(), 'nan', e);
-    const error = await train({ experiment: e, student, teacher: nanTeacher, source: syntheticSingleImageSource(SyntheticSingleImageArgs.parse({ imageSize: 8 }), 0), runDir, engine }).catch((err: unknown) => err);
+    const error = await train({ experiment: e, student, teacher: nanTeacher, source: syntheticSingleImageSource(SyntheticSingleImageArgs.parse({ imageSize: 8 }), 0), runDir }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect((error as Error).message).toMatch(/loss became NaN at step 4: the teacher's logits contain NaN\/Inf/);
     expect(readdirSync(runDir.checkpointsDir)).toEqual(['step-00000002.safetensors']);
@@ -101,7 +99,7 @@ describe('train', () => {
     const e = experiment({ maxSteps: undefined, maxMinutes: 0.01, checkpointEvery: 1000 });
     const student = createModel('resnet8', { numClasses: 4 }, 0);
     const runDir = RunDir.create(tmpRuns(), 'budget', e);
-    const outcome = await train({ experiment: e, student, source: shapes(0), runDir, engine });
+    const outcome = await train({ experiment: e, student, source: shapes(0), runDir });
     expect(outcome.stopReason).toBe('max-minutes');
     expect(outcome.state.elapsedSeconds).toBeGreaterThanOrEqual(0.6);
     expect(outcome.state.step).toBeGreaterThan(0);
@@ -113,7 +111,7 @@ describe('train', () => {
     const e = experiment({ mode: 'distill', data: { kind: 'synthetic_single_image', imageSize: 8 }, teacher: { kind: 'run', path: 'unused' } });
     const student = createModel('resnet8', { numClasses: 4 }, 0);
     const teacher: Teacher = { description: 'ten-way teacher', numClasses: 10, logits: (x) => tf.zeros([x.shape[0]!, 10]), dispose() {} };
-    await expect(train({ experiment: e, student, teacher, source: shapes(0), runDir: RunDir.create(tmpRuns(), 'mismatch', e), engine })).rejects.toThrow(/ten-way teacher predicts 10 classes but the student has 4/);
+    await expect(train({ experiment: e, student, teacher, source: shapes(0), runDir: RunDir.create(tmpRuns(), 'mismatch', e) })).rejects.toThrow(/ten-way teacher predicts 10 classes but the student has 4/);
     student.dispose();
   });
 
@@ -121,14 +119,14 @@ describe('train', () => {
     const e = experiment({ maxSteps: 30, checkpointEvery: 10 });
     const full = createModel('resnet8', { numClasses: 4 }, 0);
     const fullDir = RunDir.create(tmpRuns(), 'full', e);
-    await train({ experiment: e, student: full, source: shapes(0), runDir: fullDir, engine });
+    await train({ experiment: e, student: full, source: shapes(0), runDir: fullDir });
 
     const partDir = RunDir.create(tmpRuns(), 'part', e);
     const first = createModel('resnet8', { numClasses: 4 }, 0);
-    await train({ experiment: { ...e, maxSteps: 20 }, student: first, source: shapes(0), runDir: partDir, engine });
+    await train({ experiment: { ...e, maxSteps: 20 }, student: first, source: shapes(0), runDir: partDir });
     first.dispose();
     const resumed = createModel('resnet8', { numClasses: 4 }, 0);
-    const outcome = await train({ experiment: e, student: resumed, source: shapes(0), runDir: partDir, engine });
+    const outcome = await train({ experiment: e, student: resumed, source: shapes(0), runDir: partDir });
     expect(outcome.resumedFrom).toBe(20);
     for (const [name, v] of full.stateDict()) expect(Array.from(resumed.stateDict().get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
     expect(partDir.readMetrics().map((m) => m['loss'])).toEqual(fullDir.readMetrics().map((m) => m['loss']));

@@ -6,7 +6,6 @@
 import { tf, type Tensor } from '../tf.js';
 import { AugpriorError } from '../errors.js';
 import type { Experiment } from '../config/experiment.js';
-import type { EngineSelection } from '../engine/select-engine.js';
 import { losses } from '../losses/index.js';
 import type { Classifier } from '../models/classifier.js';
 import { optimizers } from '../optim/optimizers.js';
@@ -17,7 +16,7 @@ import { pruneCheckpoints, restoreLatestCheckpoint, saveCheckpoint, type LogWind
 import { studentInput as studentInputOf } from './preprocess.js';
 import type { RunDir } from './run-dir.js';
 import { teacherLogits as teacherLogitsOf } from './teacher-logits.js';
-import type { Batch, BatchSource, FeatureExtractor, Metrics, Teacher } from './types.js';
+import type { BatchSource, FeatureExtractor, Metrics, Teacher } from './types.js';
 
 export interface TrainDeps {
   experiment: Experiment;
@@ -27,11 +26,8 @@ export interface TrainDeps {
   studentFeatures?: FeatureExtractor;
   source: BatchSource;
   runDir: RunDir;
-  engine: EngineSelection;
   /** Held-out evaluation of the student (the eval package's evaluator, wired by the caller). */
   evaluate?: (student: Classifier, step: number) => Promise<Metrics>;
-  /** Train-time batch augmentation (flip, CutMix...). Owns and may dispose its input batch. */
-  augment?: (batch: Batch, rng: Rng) => Batch;
   progress?: ProgressReporter;
   /** Aborting stops after the current step with a checkpoint (SIGINT / SIGTERM). */
   signal?: AbortSignal;
@@ -99,7 +95,8 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   const optimizer = optimizers.get(e.optimizer.name).create(e.optimizer.args);
   const lrAt = schedules.get(e.schedule.name).create(e.schedule.args, { baseLr: e.optimizer.lr, totalSteps: e.maxSteps });
   const lossFn = losses.get(e.loss.name).create(e.loss.args);
-  let rng = Rng.derive(e.seed, 0x747261696e); // 'train': the stream for batch augmentation
+  // The trainer's own stream (checkpointed, so a resumed run continues it; data sources draw their own).
+  let rng = Rng.derive(e.seed, 0x747261696e); // 'train'
   let state: TrainerState = { step: 0, samplesSeen: 0, elapsedSeconds: 0, rngState: rng.state(), window: emptyWindow() };
   const restored = restoreLatestCheckpoint(runDir.checkpointsDir, student, optimizer);
   for (const skipped of restored?.skipped ?? []) progress?.log(`warning: skipped unreadable checkpoint ${skipped}`);
@@ -159,7 +156,7 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
       // --- data
       const next = await iterator.next();
       if (next.done) { stopReason = 'data-exhausted'; break; }
-      const batch = deps.augment ? deps.augment(next.value, rng) : next.value;
+      const batch = next.value;
       const step = state.step + 1;
       const lr = lrAt(step);
 

@@ -1,0 +1,165 @@
+/**
+ * `evaluateModel`: the one place an evaluation is assembled. A model folder (a training run's
+ * newest checkpoint, or a teacher dir from `augprior teacher import`) and a dataset section go
+ * in; the eval harness scores it; an augprior-result/1 record comes out, written beside the run
+ * (`<run>/evals/<dataset>-<hash>.json`) or, for a teacher dir, under `<runs>/evals/<name>/`.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import {
+  AugpriorError,
+  ENGINE_NAMES,
+  RunDir,
+  createFeatureExtractor,
+  evalSets,
+  formatZodIssues,
+  loadRunModel,
+  selectEngine,
+  splitKind,
+  studentInput,
+  tf,
+  writeFileAtomic,
+  type EngineSelection,
+  type FeatureExtractor,
+  type LabeledDataset,
+} from '@augprior/core';
+import { evaluateClassifier, summarizeEvaluation, teacherPredict, validateRunResult, type AnyPredict, type EvaluationResult, type RunResult } from '@augprior/eval';
+import { isTeacherDir, loadTeacherDir } from '@augprior/teachers';
+import { gitCommit } from './result-record.js';
+import { resolveRunnerContext, type RunnerContext } from './context.js';
+import { RUNNER_VERSION } from './version.js';
+import { registerFrontEnds } from './wire.js';
+
+export const EvalConfigSchema = z.strictObject({
+  model: z.string().min(1),
+  /** Without `kind`, these fields override the run's own eval section (e.g. --set dataset.limit=100). */
+  dataset: z.looseObject({ kind: z.string().optional() }).optional(),
+  /** A feature front end for a teacher dir whose network takes features (e.g. mlperf-mfcc for the KWS DS-CNN). */
+  features: z.looseObject({ kind: z.string() }).optional(),
+  batchSize: z.number().int().positive().default(256),
+  engine: z
+    .strictObject({ backend: z.enum(['auto', ...ENGINE_NAMES]).default('auto'), threads: z.number().int().min(0).default(0), device: z.enum(['cpu', 'cuda']).default('cpu') })
+    .default({ backend: 'auto', threads: 0, device: 'cpu' }),
+});
+export type EvalConfig = z.infer<typeof EvalConfigSchema>;
+
+export interface EvaluatedModel {
+  numClasses: number;
+  predict: AnyPredict;
+  classNames?: readonly string[];
+  describe: Record<string, unknown> & { arch: string };
+  dispose(): void;
+}
+
+export interface EvaluateOutcome {
+  record: RunResult;
+  result: EvaluationResult;
+  evalSet: LabeledDataset;
+  model: EvaluatedModel['describe'];
+  engine: EngineSelection;
+  resultFile: string;
+}
+
+/** A training run's newest checkpoint, through the run's own normalisation and features. */
+export function loadRunClassifier(dir: string): EvaluatedModel {
+  const loaded = loadRunModel(dir);
+  const features = loaded.features ? createFeatureExtractor(loaded.features) : undefined;
+  return {
+    numClasses: loaded.model.numClasses,
+    predict: (x) => loaded.model.forward(studentInput(x, loaded.normalize, features), { training: false }),
+    describe: { run: dir, arch: loaded.model.arch, checkpoint: loaded.checkpoint, step: loaded.step },
+    dispose: () => loaded.model.dispose(),
+  };
+}
+
+function withFeatures(predict: AnyPredict, features: FeatureExtractor): AnyPredict {
+  if (typeof predict === 'function') return (x) => tf.tidy(() => predict(features.apply(x)));
+  return {
+    async: async (x) => {
+      const input = tf.tidy(() => features.apply(x));
+      try {
+        return await predict.async(input);
+      } finally {
+        input.dispose();
+      }
+    },
+  };
+}
+
+/** A converted teacher (its own input preprocessing applied), optionally behind a feature front end. */
+export async function loadTeacherModel(dir: string, features: FeatureExtractor | undefined): Promise<EvaluatedModel> {
+  const teacher = await loadTeacherDir(dir);
+  return {
+    numClasses: teacher.numClasses,
+    predict: features ? withFeatures(teacherPredict(teacher), features) : teacherPredict(teacher),
+    ...(teacher.classNames ? { classNames: teacher.classNames } : {}),
+    describe: { teacher: dir, arch: teacher.name, model: teacher.spec.model, source: teacher.spec.source.file, format: teacher.spec.source.format, input: teacher.spec.input, ...(features ? { features: features.description } : {}) },
+    dispose: () => teacher.dispose(),
+  };
+}
+
+/** Evaluates `config.model` on `config.dataset` (default: the run's eval section, with the given fields over it). */
+export async function evaluateModel(raw: unknown, context: RunnerContext & { out?: string } = {}): Promise<EvaluateOutcome> {
+  registerFrontEnds();
+  const parsed = EvalConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new AugpriorError('config.invalid', `eval: ${formatZodIssues(parsed.error)}`, 'pass --model <run-dir>');
+  const config = parsed.data;
+  const ctx = resolveRunnerContext(context);
+
+  const engine = await selectEngine(config.engine);
+  ctx.log(`[augprior] ${engine.reason}`);
+  const modelDir = resolve(ctx.cwd, config.model);
+  const teacherDir = isTeacherDir(modelDir);
+  const runEval = teacherDir || config.dataset?.kind ? undefined : (RunDir.open(modelDir).readConfig() as { eval?: { kind: string } }).eval;
+  const merged = config.dataset?.kind ? config.dataset : runEval ? { ...runEval, ...config.dataset } : undefined;
+  if (!merged?.kind) throw new AugpriorError('eval.no-dataset', teacherDir ? 'a teacher dir needs --dataset <kind>[:<path>]' : `no --dataset given and run ${modelDir} has no eval section`);
+  const datasetSection = merged as { kind: string } & Record<string, unknown>;
+  const kind = evalSets.get(datasetSection.kind);
+  const [, args] = splitKind(datasetSection);
+  const checked = kind.args.safeParse(args);
+  if (!checked.success) throw new AugpriorError('config.invalid', `eval: ${formatZodIssues(checked.error, 'dataset')}`);
+  const evalSet = await kind.open(checked.data as Record<string, unknown>, { dataRoot: ctx.dataRoot, seed: 0, cwd: ctx.cwd, runsDir: ctx.runsDir });
+  if (config.features && !teacherDir) throw new AugpriorError('eval.features', '--features applies to teacher dirs; a run evaluates through its own student.features');
+  const loaded = teacherDir ? await loadTeacherModel(modelDir, config.features ? createFeatureExtractor(config.features) : undefined) : loadRunClassifier(modelDir);
+  try {
+    if (loaded.numClasses !== evalSet.numClasses) {
+      throw new AugpriorError('eval.class-mismatch', `model ${loaded.describe.arch} predicts ${loaded.numClasses} classes but ${evalSet.description} has ${evalSet.numClasses}`, 'evaluate on a dataset with the classes the model was trained on');
+    }
+    const started = new Date();
+    const result = await evaluateClassifier(loaded.predict, evalSet, { batchSize: config.batchSize, model: `${teacherDir ? 'teacher' : 'run'} ${modelDir}`, ...(loaded.classNames ? { classNames: loaded.classNames } : {}) });
+    const record = validateRunResult(
+      {
+        format: 'augprior-result/1',
+        kind: 'eval',
+        name: `${basename(modelDir)}-on-${datasetSection.kind}`,
+        modality: kind.modality,
+        mode: 'eval',
+        source: modelDir,
+        teacher: null,
+        student: { arch: loaded.describe.arch, numClasses: loaded.numClasses },
+        engine: { name: engine.engine, backend: engine.tfjsBackend, device: engine.device },
+        samplesSeen: 0,
+        steps: typeof loaded.describe['step'] === 'number' ? loaded.describe['step'] : 0,
+        wallSeconds: Math.round(result.seconds * 10) / 10,
+        eval: summarizeEvaluation(result, evalSet.description, evalSet.classNames),
+        configHash: createHash('sha256').update(JSON.stringify(datasetSection)).digest('hex').slice(0, 12),
+        gitCommit: gitCommit(ctx.cwd),
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        augprior: RUNNER_VERSION,
+        extra: { role: teacherDir ? 'teacher' : 'student', model: loaded.describe, dataset: datasetSection },
+      },
+      'eval result',
+    );
+    // Beside the run for a run's model; under <runs>/evals/ for a teacher dir (never inside the teacher).
+    const resultFile = resolve(ctx.cwd, context.out ?? (teacherDir ? join(ctx.runsDir, 'evals', record.name, 'result.json') : join(modelDir, 'evals', `${datasetSection.kind}-${record.configHash}.json`)));
+    mkdirSync(dirname(resultFile), { recursive: true });
+    writeFileAtomic(resultFile, `${JSON.stringify(record, null, 2)}\n`);
+    ctx.log(`[augprior] result -> ${resultFile}`);
+    return { record, result, evalSet, model: loaded.describe, engine, resultFile };
+  } finally {
+    loaded.dispose();
+  }
+}

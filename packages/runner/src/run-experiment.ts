@@ -1,0 +1,227 @@
+/**
+ * `runExperiment`: the one place a training run is assembled. An experiment config goes in; the
+ * engine, the run folder (one writer, finished runs left alone, failed starts cleaned up), the
+ * data source, teacher, student and evaluation set are wired to core's trainer; the result record
+ * comes out, written to `<run>/result.json`. The CLI, a notebook, a sweep or a launcher call this.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  AugpriorError,
+  RunDir,
+  configHash,
+  createFeatureExtractor,
+  createModel,
+  createProgress,
+  dataSources,
+  describeDataRoot,
+  evalSets,
+  listCheckpoints,
+  loadTeacherSection,
+  selectEngine,
+  slowEngineWarning,
+  splitKind,
+  studentInput,
+  teacherFingerprint,
+  teacherKinds,
+  tf,
+  train,
+  trainingFingerprint,
+  type Experiment,
+  type MetricsRecord,
+  type ProgressReporter,
+} from '@augprior/core';
+import { evaluateClassifier, readRunResult, scalarMetrics, summarizeEvaluation, teacherPredict, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
+import { resolveRunnerContext, type ResolvedContext, type RunnerContext } from './context.js';
+import { gitCommit, modalityOfExperiment } from './result-record.js';
+import { writeRunSheets } from './sample-sheet.js';
+import { RUNNER_VERSION } from './version.js';
+import { registerFrontEnds } from './wire.js';
+
+export interface RunOptions {
+  /** Continue this run folder instead of making a new one. */
+  resumeDir?: string;
+  /** Resume even though the config or the teacher changed since the checkpoint (recorded). */
+  allowChanged?: boolean;
+  /** Only draw samples.png / source.png, train nothing. */
+  samplesOnly?: boolean;
+  /** What started the run, for the lock file (e.g. the command line). */
+  command?: string;
+  /** Where the experiment came from, for the log line. */
+  configSource?: string;
+}
+
+export interface RunOutcome {
+  /** `finished`: the run had already reached its budget and was left as it was. */
+  status: 'completed' | 'interrupted' | 'finished' | 'samples';
+  runDir: string;
+  /** The result record (absent for `samples`). */
+  result?: RunResult;
+  /** Every evaluation line of the run's metrics.jsonl, for tables. */
+  evaluations: MetricsRecord[];
+  /** Lines describing what was written (samples mode). */
+  notes: string[];
+}
+
+/** A finished run (completed, and its budget reached under the config as resumed) is left as it is. */
+function finishedRun(run: RunDir, e: Experiment): { result: RunResult; line: string } | undefined {
+  if (!existsSync(run.resultPath)) return undefined;
+  let result: RunResult;
+  try {
+    result = readRunResult(run.resultPath);
+  } catch {
+    return undefined; // an unreadable result is rewritten by the resumed run
+  }
+  if (result.extra['status'] !== 'completed') return undefined;
+  const steps = e.maxSteps !== undefined && result.steps >= e.maxSteps;
+  const minutes = e.maxMinutes !== undefined && result.wallSeconds >= e.maxMinutes * 60 - 1;
+  if (!steps && !minutes && result.extra['stopReason'] !== 'data-exhausted') return undefined;
+  return {
+    result,
+    line: `run ${run.path} is finished (${String(result.extra['stopReason'])} after ${result.steps} steps, ${Math.round(result.wallSeconds / 6) / 10} min); nothing changed. Train it further with --max-steps N or --max-minutes M above that`,
+  };
+}
+
+export async function runExperiment(e: Experiment, context: RunnerContext = {}, options: RunOptions = {}): Promise<RunOutcome> {
+  registerFrontEnds();
+  const ctx = resolveRunnerContext(context);
+  const engine = await selectEngine(e.engine);
+  ctx.log(`[augprior] ${engine.reason}`);
+  const slow = slowEngineWarning(engine);
+  if (slow) ctx.log(`[augprior] ${slow}`);
+
+  // --- run folder: one writer (a lock); a start that fails before its first step leaves nothing
+  if (options.resumeDir && !options.samplesOnly) {
+    const run = RunDir.open(options.resumeDir);
+    const finished = finishedRun(run, e);
+    if (finished) {
+      ctx.log(`[augprior] ${finished.line}`);
+      return { status: 'finished', runDir: run.path, result: finished.result, evaluations: run.readMetrics().filter((m) => m.type === 'eval'), notes: [finished.line] };
+    }
+  }
+  const runDir = options.resumeDir ? RunDir.open(options.resumeDir) : RunDir.create(resolve(ctx.cwd, e.runsDir), e.name, e);
+  const lock = runDir.lock(options.command ?? `runExperiment(${e.name})`);
+  if (lock.stale) ctx.log(`[augprior] warning: took over the lock of pid ${lock.stale.pid} on ${lock.stale.host} (since ${lock.stale.startedAt}), which is gone (a crash or a kill)`);
+  try {
+    ctx.log(`[augprior] run ${runDir.path} (config ${options.configSource ?? e.name}, data root ${describeDataRoot(ctx.dataRoot)})`);
+    return await trainInRun(e, runDir, engine, ctx, context, options);
+  } catch (error) {
+    if (!options.resumeDir && listCheckpoints(runDir.checkpointsDir).length === 0 && runDir.readMetrics().length === 0) {
+      rmSync(runDir.path, { recursive: true, force: true });
+      ctx.log(`[augprior] removed ${runDir.path}: the run failed before it trained a step, so the same command can start it again`);
+    }
+    throw error;
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnType<typeof selectEngine>>, ctx: ResolvedContext, context: RunnerContext, options: RunOptions): Promise<RunOutcome> {
+  const open = { dataRoot: ctx.dataRoot, seed: e.seed, cwd: ctx.cwd, runsDir: ctx.runsDir };
+  const student = createModel(e.student.arch, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed);
+  const trainData = await dataSources.get(e.data.kind).open(splitKind(e.data)[1], open);
+  const studentFeatures = e.student.features ? createFeatureExtractor(e.student.features) : undefined;
+  if (studentFeatures) ctx.log(`[augprior] student features: ${studentFeatures.description}`);
+  if (options.samplesOnly) {
+    // Only the contact sheets (e.g. for a run made before runs wrote them): no teacher, no training.
+    try {
+      const written = await writeRunSheets(runDir.path, trainData, studentFeatures);
+      const notes = written.length > 0 ? written : [`[augprior] ${runDir.path} already has its contact sheets`];
+      for (const line of notes) ctx.log(line);
+      return { status: 'samples', runDir: runDir.path, evaluations: [], notes };
+    } finally {
+      trainData.dispose();
+      student.dispose();
+    }
+  }
+  const teacher = e.teacher ? await loadTeacherSection(teacherKinds, e.teacher, open) : undefined;
+  const evalSet = e.eval ? await evalSets.get(e.eval.kind).open(splitKind(e.eval)[1], open) : undefined;
+  // Samples are images, 1-s audio clips or video clips: the rate names the one this run trains on.
+  const progress: ProgressReporter = createProgress({ label: e.name, unit: modalityOfExperiment(e) === 'image' ? 'img' : 'clip', mode: context.progress ?? 'auto', stream: context.stream ?? process.stderr });
+  try {
+    const studentShape = studentFeatures ? studentFeatures.outputShape(trainData.inputShape) : trainData.inputShape;
+    const channels = studentShape[studentShape.length - 1];
+    if (channels !== e.student.inChannels) {
+      throw new AugpriorError('train.channel-mismatch', `${trainData.description}${studentFeatures ? ` through ${studentFeatures.description}` : ''} yields ${channels}-channel input but student.inChannels is ${e.student.inChannels}`);
+    }
+    if (evalSet && evalSet.numClasses !== e.student.numClasses) {
+      throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student predicts ${e.student.numClasses}`);
+    }
+    const studentPredict = (x: tf.Tensor) => student.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
+    const teacherAsPredict = teacher ? teacherPredict(teacher) : undefined;
+    // The student learns the teacher's outputs in the teacher's order: both are checked against the eval set's class names.
+    const named = teacher?.classNames ? { classNames: teacher.classNames } : {};
+    const teacherFull = evalSet && teacherAsPredict ? await evaluateClassifier(teacherAsPredict, evalSet, { batchSize: e.evalBatchSize, model: `teacher ${teacher!.description}`, ...named }) : undefined;
+    if (teacherFull) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherFull.top1 * 100).toFixed(2)}%`);
+    let lastFull: EvaluationResult | undefined;
+
+    for (const line of await writeRunSheets(runDir.path, trainData, studentFeatures)) ctx.log(line);
+    const started = new Date();
+    const outcome = await train({
+      experiment: e,
+      student,
+      ...(teacher ? { teacher } : {}),
+      ...(studentFeatures ? { studentFeatures } : {}),
+      source: trainData,
+      runDir,
+      progress,
+      ...(context.signal ? { signal: context.signal } : {}),
+      fingerprints: { config: trainingFingerprint(e), ...(e.teacher ? { teacher: teacherFingerprint(e.teacher, open) } : {}) },
+      allowChanged: options.allowChanged === true,
+      ...(evalSet
+        ? {
+            evaluate: async () => {
+              lastFull = await evaluateClassifier(studentPredict, evalSet, { batchSize: e.evalBatchSize, model: `student ${student.arch}`, ...named, ...(teacherAsPredict ? { teacher: teacherAsPredict } : {}) });
+              return scalarMetrics(lastFull);
+            },
+          }
+        : {}),
+    });
+    progress.stop();
+
+    const summary = (full: EvaluationResult | undefined) => (full && evalSet ? summarizeEvaluation(full, evalSet.description, evalSet.classNames) : null);
+    const result: RunResult = validateRunResult(
+      {
+        format: 'augprior-result/1',
+        kind: 'train',
+        name: e.name,
+        modality: modalityOfExperiment(e),
+        mode: e.mode,
+        source: trainData.description,
+        teacher: teacher ? { description: teacher.description, ...(teacherFull ? { eval: summary(teacherFull)! } : {}) } : null,
+        student: { arch: student.arch, parameters: student.parameterCount(), numClasses: student.numClasses },
+        engine: { name: engine.engine, backend: engine.tfjsBackend, device: engine.device },
+        samplesSeen: outcome.state.samplesSeen,
+        steps: outcome.state.step,
+        wallSeconds: Math.round(outcome.state.elapsedSeconds * 10) / 10,
+        // The evaluation of the final weights when the run ended on one; a resumed run with no new evaluation has none.
+        eval: lastFull && outcome.lastEval ? summary(lastFull) : null,
+        configHash: configHash(e),
+        gitCommit: gitCommit(ctx.cwd),
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        augprior: RUNNER_VERSION,
+        extra: {
+          status: outcome.stopReason === 'interrupted' ? 'interrupted' : 'completed',
+          stopReason: outcome.stopReason,
+          runDir: runDir.path,
+          resumedFrom: outcome.resumedFrom ?? null,
+          // Every resume that continued with another config or teacher (--allow-changed), from changes.jsonl.
+          changes: runDir.readChanges(),
+          engineReason: engine.reason,
+          evalSet: evalSet?.description ?? null,
+          train: outcome.lastTrain ?? null,
+          lastEval: outcome.lastEval ?? null,
+        },
+      },
+      join(runDir.path, 'result.json'),
+    );
+    runDir.writeResult(result);
+    return { status: outcome.stopReason === 'interrupted' ? 'interrupted' : 'completed', runDir: runDir.path, result, evaluations: runDir.readMetrics().filter((m) => m.type === 'eval'), notes: [] };
+  } finally {
+    progress.stop();
+    trainData.dispose();
+    teacher?.dispose();
+    student.dispose();
+  }
+}

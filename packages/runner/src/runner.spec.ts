@@ -1,0 +1,64 @@
+/**
+ * The programmatic entry points a notebook or a sweep uses: runExperiment, evaluateModel and
+ * runSweep on the tiny generated-data job, in a scratch folder.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyOverrides, parseExperiment, readConfigFile, sectionValidators } from '@augprior/core';
+import { evaluateModel, parseGrid, runExperiment, runSweep } from './index.js';
+
+const EXPERIMENT = resolve(import.meta.dirname, '../../../experiments/core/tiny-supervised.json');
+const SMALL = ['data.imageSize=8', 'eval.imageSize=8', 'eval.count=64', 'batchSize=8', 'checkpointEvery=10', 'logEvery=5', 'evalEvery=1000', 'maxSteps=10'];
+const small = () => applyOverrides(readConfigFile(EXPERIMENT), SMALL);
+
+describe('runExperiment / evaluateModel', () => {
+  it('trains, writes result.json, and evaluates the run through the same record format', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'augprior-runner-'));
+    const lines: string[] = [];
+    const e = parseExperiment(small(), sectionValidators, 'tiny');
+    const outcome = await runExperiment(e, { cwd, log: (l) => lines.push(l), progress: 'off' });
+    expect(outcome).toMatchObject({ status: 'completed', runDir: join(cwd, 'runs/tiny-supervised') });
+    expect(outcome.result).toMatchObject({ kind: 'train', steps: 10, samplesSeen: 80 });
+    expect(JSON.parse(readFileSync(join(cwd, 'runs/tiny-supervised/result.json'), 'utf8'))).toEqual(outcome.result);
+    expect(lines.some((l) => /^\[augprior\] engine \w+ via /.test(l))).toBe(true);
+    // Again: finished, nothing changes.
+    expect((await runExperiment(e, { cwd, log: () => {} }, { resumeDir: outcome.runDir })).status).toBe('finished');
+
+    const evaluated = await evaluateModel({ model: 'runs/tiny-supervised' }, { cwd, log: () => {} });
+    expect(evaluated.record).toMatchObject({ kind: 'eval', extra: { role: 'student' } });
+    expect(evaluated.result.top1).toBe(outcome.result!.eval!.metrics['top1']!.value);
+    expect(existsSync(evaluated.resultFile)).toBe(true);
+  }, 120_000);
+});
+
+describe('runSweep', () => {
+  it('parses grids like --set values', () => {
+    expect(parseGrid('optimizer.lr=0.001,0.003')).toEqual({ key: 'optimizer.lr', values: [0.001, 0.003] });
+    expect(parseGrid('loss.name=kl_divergence,cross_entropy')).toEqual({ key: 'loss.name', values: ['kl_divergence', 'cross_entropy'] });
+    expect(parseGrid('data.sizes=[[8,8],[16,16]]')).toEqual({ key: 'data.sizes', values: [[8, 8], [16, 16]] });
+    expect(() => parseGrid('nokey')).toThrow(/key=a,b,c/);
+  });
+
+  it('runs every combination through runExperiment, writes one table, and continues a stopped sweep', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'augprior-sweep-'));
+    const axes = [parseGrid('optimizer.lr=0.001,0.01'), parseGrid('batchSize=4,8')];
+    const sweep = await runSweep(small(), axes, { cwd, log: () => {}, progress: 'off' }, { name: 'lr-by-batch' });
+    expect(sweep.rows.map((r) => [r.settings['optimizer.lr'], r.settings['batchSize'], r.status, r.steps])).toEqual([
+      [0.001, 4, 'completed', 10],
+      [0.001, 8, 'completed', 10],
+      [0.01, 4, 'completed', 10],
+      [0.01, 8, 'completed', 10],
+    ]);
+    expect(sweep.rows[0]!.run).toBe('tiny-supervised--optimizer.lr-0.001--batchSize-4');
+    expect(sweep.rows.map((r) => r.samplesSeen)).toEqual([40, 80, 40, 80]);
+    const table = readFileSync(join(cwd, 'runs/sweeps/lr-by-batch/summary.md'), 'utf8');
+    expect(table).toMatch(/\| optimizer\.lr \| batchSize \| top-1 \[95% CI\] \|/);
+    expect(table.split('\n').filter((l) => l.startsWith('| 0.0'))).toHaveLength(4);
+    // The same sweep again reuses the finished runs.
+    const again = await runSweep(small(), axes, { cwd, log: () => {}, progress: 'off' }, { name: 'lr-by-batch' });
+    expect(again.rows.map((r) => r.status)).toEqual(['finished', 'finished', 'finished', 'finished']);
+    expect(again.rows.map((r) => r.top1)).toEqual(sweep.rows.map((r) => r.top1));
+  }, 240_000);
+});
