@@ -3,9 +3,8 @@
  * teachers join core's registries through `registerAudio`, which only the CLI calls (nothing
  * registers on import).
  */
-import { resolve } from 'node:path';
 import { z } from 'zod';
-import { dataPath, loadTeacherSection, type DataRoot, type FrontEndRegistries } from '@augprior/core';
+import { loadTeacherSection, type DataRoot, type FrontEndRegistries, resolveDataPath } from '@augprior/core';
 import { kwsMfccInt8Set } from './datasets/kws-mfcc-int8.js';
 import { speechCommandsSet, SpeechCommandsArgs } from './datasets/speech-commands.js';
 import { audioTeacherKind } from './train/audio-teacher.js';
@@ -34,7 +33,7 @@ const KwsMfccArgs = z.strictObject({
   limit: z.number().int().positive().optional(),
 });
 
-const under = (path: string, dataRoot: DataRoot, cwd: string, what: string) => (path.startsWith('.') || path.startsWith('/') ? resolve(cwd, path) : dataPath(dataRoot, path, what));
+const under = (path: string, dataRoot: DataRoot, cwd: string, what: string) => resolveDataPath(path, { dataRoot, cwd }, what);
 
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerAudio(registries: FrontEndRegistries): string[] {

@@ -74,3 +74,12 @@ export function dataPath(root: DataRoot, relative: string, what: string): string
   }
   return path;
 }
+
+/**
+ * The path rule of every config field that names data: `./x`, `../x` and absolute paths are the
+ * user's own files (under the working directory); anything else lives under the data root (and
+ * must exist there, or the error says which root was used and how to choose another).
+ */
+export function resolveDataPath(path: string, context: { dataRoot: DataRoot; cwd: string }, what: string): string {
+  return path.startsWith('.') || isAbsolute(path) ? resolve(context.cwd, path) : dataPath(context.dataRoot, path, what);
+}

@@ -2,9 +2,11 @@
 export { tf, type Tensor, type Variable } from './tf.js';
 export { AugpriorError, isAugpriorError } from './errors.js';
 export { Registry } from './registry.js';
+export { RNG_STREAMS, streamTag } from './rng-streams.js';
+export { EpochSampler } from './data/epoch-sampler.js';
 export { Rng, mixSeed, type RngState } from './rng.js';
 export { findWorkspaceRoot } from './workspace.js';
-export { resolveDataRoot, describeDataRoot, dataPath, type DataRoot, type DataRootSource } from './data-root.js';
+export { resolveDataRoot, describeDataRoot, dataPath, resolveDataPath, type DataRoot, type DataRootSource } from './data-root.js';
 export { createProgress, formatDuration, type ProgressReporter, type ProgressMode, type ProgressUpdate } from './progress.js';
 
 export {
@@ -54,8 +56,8 @@ export { normalizeInput, studentInput, type Normalization } from './trainer/prep
 export { loadRunModel, teacherFromRun, type LoadedRunModel } from './trainer/teacher-from-run.js';
 export { classSubsetTeacher, ClassSubsetArgs } from './trainer/teacher-class-subset.js';
 export { measureThroughput, BenchWorkloadSchema, type BenchWorkload, type EngineThroughput } from './bench/throughput.js';
-export { colorJitter, type JitterStrength } from './imaging/color-jitter.js';
+export { colorJitter, PAPER_JITTER, JitterRecipeSchema, type JitterStrength } from './imaging/color-jitter.js';
 export { resizeRegion, type Interpolation } from './imaging/resample.js';
 export { fitPicture, joinPictures, type Picture } from './imaging/picture.js';
 export { randomResizedBox, type CropBox } from './imaging/random-resized-crop.js';
-export { writeShard, readShards, type ShardEntry } from './data/packed-shards.js';
+export { writeShard, readShards, writeManifestFile, readManifestFile, hasManifest, MANIFEST_FILE, type ShardEntry } from './data/packed-shards.js';

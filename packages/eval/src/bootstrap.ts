@@ -5,7 +5,7 @@
  * confusion matrix; the interval is the (1 - level)/2 and (1 + level)/2 quantiles of the resampled
  * values (linear interpolation). Deterministic per seed.
  */
-import { Rng } from '@augprior/core';
+import { Rng, RNG_STREAMS } from '@augprior/core';
 import { balancedAccuracyOf, macroF1Of } from './confusion-metrics.js';
 
 export interface Interval {
@@ -53,7 +53,7 @@ export function bootstrapIntervals(labels: ArrayLike<number>, predicted: ArrayLi
   const names = Object.keys(metrics);
   const values = names.map(() => new Float64Array(resamples));
   if (n === 0) return Object.fromEntries(names.map((name) => [name, { low: NaN, high: NaN }]));
-  const rng = Rng.derive(options.seed ?? 0, 0x626f6f74); // 'boot'
+  const rng = Rng.derive(options.seed ?? 0, RNG_STREAMS.bootstrap);
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let r = 0; r < resamples; r++) {
     for (const row of confusion) row.fill(0);

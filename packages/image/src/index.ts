@@ -2,9 +2,8 @@
  * @augprior/image: the image front end. Its data sources, evaluation sets and teachers join core's
  * registries through `registerImage`, which only the CLI calls (nothing registers on import).
  */
-import { resolve } from 'node:path';
 import { z } from 'zod';
-import { dataPath, type FrontEndRegistries } from '@augprior/core';
+import { type FrontEndRegistries, resolveDataPath, type DataRoot } from '@augprior/core';
 import { CIFAR10_CLASSES, cifarBinarySet, cifarImageSet } from './datasets/cifar.js';
 import { imageNetFolderSet } from './datasets/imagenet.js';
 import { ImagePatchesArgs, imagePatchesSource } from './train/patch-source.js';
@@ -37,7 +36,7 @@ export { standardTransforms, rotateImage, scaleImage, resizeImage } from './visu
 
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerImage(registries: FrontEndRegistries): string[] {
-  const where = (path: string, root: Parameters<typeof dataPath>[0], cwd: string) => (path.startsWith('.') || path.startsWith('/') ? resolve(cwd, path) : dataPath(root, path, 'the evaluation data'));
+  const where = (path: string, dataRoot: DataRoot, cwd: string) => resolveDataPath(path, { dataRoot, cwd }, 'the evaluation data');
   registries.evalSets.register('cifar10', {
     modality: 'image',
     description: 'CIFAR-10 test images: class folders or flat <name>_<i>_<label> files (decoded with sharp)',

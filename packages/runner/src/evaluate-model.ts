@@ -25,7 +25,7 @@ import {
   type FeatureExtractor,
   type LabeledDataset,
 } from '@augprior/core';
-import { evaluateClassifier, summarizeEvaluation, teacherPredict, validateRunResult, type AnyPredict, type EvaluationResult, type RunResult } from '@augprior/eval';
+import { RESULT_FORMAT, evaluateClassifier, summarizeEvaluation, teacherPredict, validateRunResult, type AnyPredict, type EvaluationResult, type RunResult } from '@augprior/eval';
 import { isTeacherDir, loadTeacherDir } from '@augprior/teachers';
 import { gitCommit } from './result-record.js';
 import { resolveRunnerContext, type RunnerContext } from './context.js';
@@ -131,7 +131,7 @@ export async function evaluateModel(raw: unknown, context: RunnerContext & { out
     const result = await evaluateClassifier(loaded.predict, evalSet, { batchSize: config.batchSize, model: `${teacherDir ? 'teacher' : 'run'} ${modelDir}`, ...(loaded.classNames ? { classNames: loaded.classNames } : {}) });
     const record = validateRunResult(
       {
-        format: 'augprior-result/1',
+        format: RESULT_FORMAT,
         kind: 'eval',
         name: `${basename(modelDir)}-on-${datasetSection.kind}`,
         modality: kind.modality,

@@ -31,7 +31,7 @@ import {
   type MetricsRecord,
   type ProgressReporter,
 } from '@augprior/core';
-import { evaluateClassifier, readRunResult, scalarMetrics, summarizeEvaluation, teacherPredict, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
+import { RESULT_FORMAT, evaluateClassifier, readRunResult, scalarMetrics, summarizeEvaluation, teacherPredict, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
 import { resolveRunnerContext, type ResolvedContext, type RunnerContext } from './context.js';
 import { gitCommit, modalityOfExperiment } from './result-record.js';
 import { writeRunSheets } from './sample-sheet.js';
@@ -182,7 +182,7 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     const summary = (full: EvaluationResult | undefined) => (full && evalSet ? summarizeEvaluation(full, evalSet.description, evalSet.classNames) : null);
     const result: RunResult = validateRunResult(
       {
-        format: 'augprior-result/1',
+        format: RESULT_FORMAT,
         kind: 'train',
         name: e.name,
         modality: modalityOfExperiment(e),

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { dataPath, type FrontEndRegistries } from '@augprior/core';
+import { type FrontEndRegistries, resolveDataPath } from '@augprior/core';
 import { importTeacher } from './import-teacher.js';
 import { InputSpecSchema, loadTeacherDir } from './teacher-dir.js';
 
@@ -48,7 +48,7 @@ export function registerTeachers(registries: FrontEndRegistries): string[] {
     args: FileTeacherArgs,
     load: async (args, { dataRoot, cwd }) => {
       const { path, ...options } = FileTeacherArgs.parse(args);
-      const file = path.startsWith('.') || path.startsWith('/') ? resolve(cwd, path) : dataPath(dataRoot, path, 'the teacher file');
+      const file = resolveDataPath(path, { dataRoot, cwd }, 'the teacher file');
       const out = mkdtempSync(join(tmpdir(), 'augprior-teacher-'));
       try {
         await importTeacher({ file, out, ...options });

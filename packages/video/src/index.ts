@@ -3,7 +3,7 @@
  * registries through `registerVideo`, which only the CLI calls (nothing registers on import).
  */
 import { resolve } from 'node:path';
-import { dataPath, type FrontEndRegistries } from '@augprior/core';
+import { resolveDataPath, type FrontEndRegistries } from '@augprior/core';
 import { Ucf101Args, ucf101Set } from './ucf101/ucf101-set.js';
 import { SyntheticActionsArgs, SyntheticActionsEvalArgs, syntheticActionsSet, syntheticActionsSource } from './synthetic/actions.js';
 import { FakeVideosArgs, fakeVideosSource } from './train/fake-video-source.js';
@@ -44,7 +44,7 @@ export function registerVideo(registries: FrontEndRegistries): string[] {
     args: Ucf101Args,
     open: async (args, { dataRoot, cwd }) => {
       const options = Ucf101Args.parse(args);
-      return ucf101Set({ ...options, ...(options.frameCache ? { frameCache: resolve(cwd, options.frameCache) } : {}), videosDir: dataPath(dataRoot, options.videos, 'the UCF-101 videos'), splitsDir: dataPath(dataRoot, options.splits, 'the UCF-101 split lists') });
+      return ucf101Set({ ...options, ...(options.frameCache ? { frameCache: resolve(cwd, options.frameCache) } : {}), videosDir: resolveDataPath(options.videos, { dataRoot, cwd }, 'the UCF-101 videos'), splitsDir: resolveDataPath(options.splits, { dataRoot, cwd }, 'the UCF-101 split lists') });
     },
   });
   registries.dataSources.register('fake_videos', {

@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, Rng, tf, type LabeledDataset } from '@augprior/core';
+import { AugpriorError, Rng, tf, type LabeledDataset, RNG_STREAMS } from '@augprior/core';
 import { loadAudioFile } from '../wav/index.js';
 
 export const KEYWORDS = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go'] as const;
@@ -125,7 +125,7 @@ async function silenceItems(folder: string, count: number, options: SpeechComman
   if (files.length === 0) throw new AugpriorError('speech-commands.no-background', `${folder} has no .wav files for the _silence_ class`);
   const clip = Math.round(options.clipSeconds * options.sampleRate);
   const lengths = await Promise.all(files.map(async (f) => (await loadAudioFile(join(folder, f), { sampleRate: options.sampleRate, resample: options.resample })).samples.length));
-  const rng = Rng.derive(options.silence.seed, 0x73696c); // 'sil'
+  const rng = Rng.derive(options.silence.seed, RNG_STREAMS.silence);
   const items: SpeechCommandsItem[] = [];
   for (let k = 0; k < count; k++) {
     const which = k % files.length;

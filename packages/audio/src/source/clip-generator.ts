@@ -4,7 +4,7 @@
  * gain-changed and mixed with synthetic noise, then peak-limited. Clip i depends only on (seed, i).
  */
 import { z } from 'zod';
-import { Rng } from '@augprior/core';
+import { Rng, RNG_STREAMS } from '@augprior/core';
 import type { LengthResampler } from './length-resampler.js';
 import { addNoiseAtSnr, applyGain, biquad, isolatePiece, limitPeak, rmsOf, syntheticNoise, timeShift, timeStretch, WaveformAugmentSchema } from './waveform-augment.js';
 
@@ -35,7 +35,7 @@ export interface ClipDraw {
 /** Draws the word-length piece from its own stream, so switching it on leaves every other draw as it was. */
 function drawIsolation(x: Float32Array, recipe: ClipRecipe, seed: number, index: number): ClipDraw['isolate'] {
   const a = recipe.augment.isolate;
-  const rng = Rng.derive(seed, 0x69736f6c, index); // 'isol'
+  const rng = Rng.derive(seed, RNG_STREAMS.isolate, index);
   if (!rng.bernoulli(a.p)) return null;
   const n = x.length;
   const length = Math.min(n, Math.round(rng.range(a.seconds[0], a.seconds[1]) * recipe.sampleRate));
@@ -49,7 +49,7 @@ function drawIsolation(x: Float32Array, recipe: ClipRecipe, seed: number, index:
 }
 
 export function makeClip(recording: Float32Array, recipe: ClipRecipe, seed: number, index: number, resampler: LengthResampler): { clip: Float32Array; draw: ClipDraw } {
-  const rng = Rng.derive(seed, 0x636c6970, index); // 'clip'
+  const rng = Rng.derive(seed, RNG_STREAMS.clip, index);
   const a = recipe.augment;
   const n = clipLength(recipe);
   const speed = rng.bernoulli(a.speed.p) ? rng.range(a.speed.range[0], a.speed.range[1]) : 1;

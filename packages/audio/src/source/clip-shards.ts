@@ -4,10 +4,9 @@
  * The manifest (recipe, seed, source sha256, count, per-shard sha256) is written last, so a folder
  * with a manifest is complete; a killed generation leaves no manifest and is regenerated.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { z } from 'zod';
-import { AugpriorError, formatZodIssues, readShards, writeFileAtomic, writeShard, type ProgressReporter } from '@augprior/core';
+import { AugpriorError, readManifestFile, readShards, writeManifestFile, writeShard, type ProgressReporter } from '@augprior/core';
 import { ClipRecipeSchema, clipLength, makeClip, type ClipRecipe } from './clip-generator.js';
 import { createLengthResampler } from './length-resampler.js';
 import type { Recording } from './recording.js';
@@ -61,16 +60,12 @@ export async function generateClips(options: { recording: Recording; recipe: Cli
     shards,
     seconds: Math.round((performance.now() - started) / 10) / 100,
   };
-  writeFileAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeManifestFile(out, manifest);
   return manifest;
 }
 
 export function readClipManifest(dir: string): ClipManifest {
-  const path = join(dir, 'manifest.json');
-  if (!existsSync(path)) throw new AugpriorError('data.missing', `${dir} is not a clip dataset (no manifest.json)`, 'create one with `augprior audio generate`');
-  const parsed = ClipManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new AugpriorError('data.corrupt', `${path}: ${formatZodIssues(parsed.error)}`);
-  return parsed.data;
+  return readManifestFile(dir, ClipManifestSchema, 'clip dataset', 'augprior audio generate');
 }
 
 /** Every clip as int16 [count, clipLength], sizes checked (hashes when asked). */

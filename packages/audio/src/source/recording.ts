@@ -4,8 +4,7 @@
  * white/pink noise of the same duration (the audio counterpart of the paper's noise image).
  */
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
-import { AugpriorError, dataPath, Rng, type DataRoot } from '@augprior/core';
+import { AugpriorError, Rng, type DataRoot, RNG_STREAMS, resolveDataPath } from '@augprior/core';
 import { loadAudioFile } from '../wav/index.js';
 import { syntheticNoise } from './waveform-augment.js';
 
@@ -28,13 +27,13 @@ export async function loadRecording(sources: readonly string[], options: { sampl
     const color = first.slice('noise:'.length);
     if (color !== 'white' && color !== 'pink') throw new AugpriorError('audio.bad-source', `unknown procedural audio source "${first}"`, 'use "noise:white" or "noise:pink"');
     // 0.1 RMS: a level comparable to speech, so gain and SNR augmentations mean the same thing.
-    const samples = syntheticNoise(Math.round(options.noiseSeconds * options.sampleRate), color, Rng.derive(options.seed, 0x6e6f6973)); // 'nois'
+    const samples = syntheticNoise(Math.round(options.noiseSeconds * options.sampleRate), color, Rng.derive(options.seed, RNG_STREAMS.noiseRecording));
     for (let i = 0; i < samples.length; i++) samples[i] = Math.max(-1, Math.min(1, samples[i]! * 0.1));
     return { description: `${color} noise (${options.noiseSeconds} s, seed ${options.seed})`, samples, sampleRate: options.sampleRate, sha256: hashSamples(samples) };
   }
   const parts: Float32Array[] = [];
   for (const source of sources) {
-    const file = source.startsWith('.') || source.startsWith('/') ? resolve(options.cwd, source) : dataPath(options.dataRoot, source, 'the audio source');
+    const file = resolveDataPath(source, options, 'the audio source');
     parts.push((await loadAudioFile(file, { sampleRate: options.sampleRate, resample: true })).samples);
   }
   const samples = new Float32Array(parts.reduce((n, p) => n + p.length, 0));

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, createProgress, Rng, tf, writeFileAtomic, type BatchSource, type DataRoot, type Teacher } from '@augprior/core';
+import { AugpriorError, createProgress, Rng, tf, writeFileAtomic, type BatchSource, type DataRoot, type Teacher, RNG_STREAMS, EpochSampler, hasManifest } from '@augprior/core';
 import { ClipRecipeSchema } from '../source/clip-generator.js';
 import { generateClips, readClips } from '../source/clip-shards.js';
 import { loadRecording, type Recording } from '../source/recording.js';
@@ -44,7 +44,7 @@ export async function openClipDataset(options: AudioClipsOptions, context: { dat
   const key = createHash('sha256').update(JSON.stringify({ source: recording.sha256, recipe: keyedRecipe, seed: options.datasetSeed, count: generated })).digest('hex').slice(0, 12);
   const name = options.sources[0]!.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(-40);
   const dir = resolve(context.cwd, options.cacheDir ?? join(context.runsDir ?? 'runs', 'clips'), `${name}-${key}`);
-  if (!existsSync(join(dir, 'manifest.json'))) {
+  if (!hasManifest(dir)) {
     const progress = createProgress({ label: `clips ${name}`, unit: 'clip' });
     try {
       await generateClips({ recording, recipe: options.recipe, count: generated, seed: options.datasetSeed, out: dir, progress });
@@ -90,15 +90,7 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
   const selection = await selectClips(options, pool, loadTeacher);
   const data = { ...pool, count: selection.indices.length, description: `${pool.description}${selection.note}` };
   const L = data.clipLength;
-  let cachedEpoch = -1;
-  let order: Int32Array = new Int32Array(0);
-  const epochOrder = (epoch: number) => {
-    if (epoch !== cachedEpoch) {
-      order = Rng.derive(context.seed, 0x65706f, epoch).permutation(data.count); // 'epo'
-      cachedEpoch = epoch;
-    }
-    return order;
-  };
+  const sampler = new EpochSampler(context.seed, RNG_STREAMS.clipEpoch, data.count);
   return {
     description: data.description,
     labeled: false,
@@ -107,12 +99,11 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
       for (let step = fromStep; ; step++) {
         const x = new Float32Array(batchSize * L);
         for (let i = 0; i < batchSize; i++) {
-          const position = (step - 1) * batchSize + i;
-          const clip = selection.indices[epochOrder(Math.floor(position / data.count))[position % data.count]!]!;
+          const clip = selection.indices[sampler.at((step - 1) * batchSize + i)]!;
           const base = clip * L;
           for (let k = 0; k < L; k++) x[i * L + k] = data.samples[base + k]! / 32768;
         }
-        const plan = drawSpecPlan(options.specAugment, batchSize, options.recipe.clipSeconds, options.recipe.sampleRate / 2, Rng.derive(context.seed, 0x73706563, step)); // 'spec'
+        const plan = drawSpecPlan(options.specAugment, batchSize, options.recipe.clipSeconds, options.recipe.sampleRate / 2, Rng.derive(context.seed, RNG_STREAMS.specAugment, step));
         yield { x: tf.tensor4d(x, [batchSize, 1, L, 1]), plan: plan as unknown as Readonly<Record<string, unknown>> };
       }
     },

@@ -1,7 +1,7 @@
 /** `augprior video generate | bench`: fake videos from one image, and ffmpeg decode speed. */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AugpriorError, applyOverrides, createProgress, dataPath, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
+import { AugpriorError, applyOverrides, createProgress, dataPath, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode, resolveDataPath } from '@augprior/core';
 import { clipBytes, decodeFrames, encodeMp4, FakeVideoRecipeSchema, generateFakeVideos, loadSource, readFakeVideos, resolveFfmpeg } from '@augprior/video';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { intFlag, parseFlags, stringFlag, type Flags } from '../options.js';
@@ -47,7 +47,7 @@ export async function videoCommand(argv: string[], io: CommandIO): Promise<numbe
     const out = stringFlag(flags, 'out');
     if (!source || !out) throw new AugpriorError('cli.bad-arguments', 'video generate needs --source and --out');
     const recipe = recipeFrom(flags, io);
-    const file = source.startsWith('.') || source.startsWith('/') ? resolve(io.cwd, source) : dataPath(dataRoot, source, 'the source image or video');
+    const file = resolveDataPath(source, { dataRoot, cwd: io.cwd }, 'the source image or video');
     const image = await loadSource(file);
     const count = intFlag(flags, 'count') ?? 2000;
     const progress = createProgress({ label: 'fake videos', unit: 'clip', mode: (stringFlag(flags, 'progress') ?? 'auto') as ProgressMode, stream: io.stderr });

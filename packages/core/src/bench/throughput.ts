@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { tf, type Tensor } from '../tf.js';
 import { Rng } from '../rng.js';
+import { RNG_STREAMS } from '../rng-streams.js';
 import { createModel } from '../models/index.js';
 import { klDistillation } from '../losses/distillation.js';
 import { Adam } from '../optim/optimizers.js';
@@ -54,7 +55,7 @@ export async function measureThroughput(workload: BenchWorkload): Promise<Engine
   const params = student.namedParameters();
   const nameOf = new Map(params.map(([name, v]) => [v.name, name]));
   const optimizer = new Adam({ betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, false);
-  const rng = Rng.derive(w.seed, 0x62656e6368); // 'bench'
+  const rng = Rng.derive(w.seed, RNG_STREAMS.bench);
   const stepMs: number[] = [];
   try {
     for (let i = 0; i < w.warmup + w.steps; i++) {

@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { AugpriorError } from '../errors.js';
-import { Rng } from '../rng.js';
+import { RNG_STREAMS } from '../rng-streams.js';
+import { EpochSampler } from './epoch-sampler.js';
 import { tf } from '../tf.js';
 import type { BatchSource, LabeledDataset } from '../trainer/types.js';
 
@@ -48,19 +49,13 @@ export async function evalSetSource(dataset: LabeledDataset, options: { maxSampl
     labeled: true,
     inputShape,
     async *batches(fromStep, batchSize) {
-      let cachedEpoch = -1;
-      let order: Int32Array = new Int32Array(0);
+      const sampler = new EpochSampler(seed, RNG_STREAMS.clipEpoch, count);
       for (let step = fromStep; ; step++) {
         const x = new Float32Array(batchSize * rowSize);
         const y = new Int32Array(batchSize);
+        const picks = sampler.batch(step, batchSize);
         for (let i = 0; i < batchSize; i++) {
-          const position = (step - 1) * batchSize + i;
-          const epoch = Math.floor(position / count);
-          if (epoch !== cachedEpoch) {
-            order = Rng.derive(seed, 0x65706f, epoch).permutation(count); // 'epo'
-            cachedEpoch = epoch;
-          }
-          const row = order[position % count]!;
+          const row = picks[i]!;
           x.set(rows[row]!, i * rowSize);
           y[i] = labels[row]!;
         }

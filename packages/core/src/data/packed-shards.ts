@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { z } from 'zod';
+import { formatZodIssues } from '../config/zod-errors.js';
 import { AugpriorError } from '../errors.js';
 import { writeFileAtomic } from '../trainer/atomic-write.js';
 
@@ -38,4 +40,33 @@ export function readShards(dir: string, shards: readonly ShardEntry[], itemBytes
   }
   if (offset !== out.length) throw new AugpriorError('data.corrupt', `${dir}: shards hold ${offset / itemBytes} ${what}, the manifest says ${total}`);
   return out;
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export function hasManifest(dir: string): boolean {
+  return existsSync(join(dir, MANIFEST_FILE));
+}
+
+/** Written last, atomically: a folder with a manifest is a complete dataset. */
+export function writeManifestFile(dir: string, manifest: unknown): void {
+  writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * A dataset's manifest, validated by its schema. `what` names the dataset kind and `make` the
+ * command that creates one, for the error when the folder has none.
+ */
+export function readManifestFile<T>(dir: string, schema: z.ZodType<T>, what: string, make: string): T {
+  const path = join(dir, MANIFEST_FILE);
+  if (!existsSync(path)) throw new AugpriorError('data.missing', `${dir} is not a ${what} (no ${MANIFEST_FILE})`, `create one with \`${make}\``);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new AugpriorError('data.corrupt', `${path} is not valid JSON (${(error as Error).message})`, 'generate the dataset again');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new AugpriorError('data.corrupt', `${path}: ${formatZodIssues(parsed.error)}`);
+  return parsed.data;
 }

@@ -4,6 +4,7 @@
  * PIL's ImageEnhance (brightness: blend with black; contrast: with the mean grey level; saturation:
  * with the greyscale image; hue: rotate H in HSV).
  */
+import { z } from 'zod';
 import type { Rng } from '../rng.js';
 
 export interface JitterStrength {
@@ -12,6 +13,20 @@ export interface JitterStrength {
   saturation: number;
   hue: number;
 }
+
+/** The paper's strength (torchvision ColorJitter(0.4, 0.4, 0.4, 0.1)), for patches and fake videos alike. */
+export const PAPER_JITTER: Readonly<JitterStrength> = { brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 };
+
+/** A recipe's jitter: applied with probability p at the given strengths (default: the paper's, p 0.5). */
+export const JitterRecipeSchema = z
+  .strictObject({
+    p: z.number().min(0).max(1).default(0.5),
+    brightness: z.number().min(0).default(PAPER_JITTER.brightness),
+    contrast: z.number().min(0).default(PAPER_JITTER.contrast),
+    saturation: z.number().min(0).default(PAPER_JITTER.saturation),
+    hue: z.number().min(0).max(0.5).default(PAPER_JITTER.hue),
+  })
+  .default({ p: 0.5, ...PAPER_JITTER });
 
 // Round half up and clip to uint8, as PIL's 8-bit image ops do.
 const clip8 = (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0);

@@ -1,5 +1,6 @@
 import { Registry } from '../registry.js';
 import { Rng } from '../rng.js';
+import { RNG_STREAMS } from '../rng-streams.js';
 import type { Classifier, ModelArgs, ModelEntry } from './classifier.js';
 import { DSCNN_MODELS } from './dscnn.js';
 import { MOBILENET_MODELS } from './mobilenet.js';
@@ -18,5 +19,5 @@ export const models = Registry.from('model', BUILTIN_MODELS);
 
 /** Builds a registered model with weights drawn from `seed` (identical on every backend). */
 export function createModel(arch: string, args: ModelArgs, seed: number): Classifier {
-  return models.get(arch).create(args, Rng.derive(seed, 0x6d6f64)); // 'mod': init stream apart from data streams
+  return models.get(arch).create(args, Rng.derive(seed, RNG_STREAMS.modelInit));
 }

@@ -12,6 +12,7 @@ import { optimizers } from '../optim/optimizers.js';
 import { schedules } from '../optim/schedules.js';
 import type { ProgressReporter } from '../progress.js';
 import { Rng } from '../rng.js';
+import { RNG_STREAMS } from '../rng-streams.js';
 import { pruneCheckpoints, restoreLatestCheckpoint, saveCheckpoint, type LogWindow, type TrainerState } from './checkpoint.js';
 import { studentInput as studentInputOf } from './preprocess.js';
 import type { RunDir } from './run-dir.js';
@@ -96,7 +97,7 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   const lrAt = schedules.get(e.schedule.name).create(e.schedule.args, { baseLr: e.optimizer.lr, totalSteps: e.maxSteps });
   const lossFn = losses.get(e.loss.name).create(e.loss.args);
   // The trainer's own stream (checkpointed, so a resumed run continues it; data sources draw their own).
-  let rng = Rng.derive(e.seed, 0x747261696e); // 'train'
+  let rng = Rng.derive(e.seed, RNG_STREAMS.train);
   let state: TrainerState = { step: 0, samplesSeen: 0, elapsedSeconds: 0, rngState: rng.state(), window: emptyWindow() };
   const restored = restoreLatestCheckpoint(runDir.checkpointsDir, student, optimizer);
   for (const skipped of restored?.skipped ?? []) progress?.log(`warning: skipped unreadable checkpoint ${skipped}`);

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { affineWindow, inverseAffineMatrix } from './affine.js';
-import { colorJitter, randomResizedBox, resizeRegion, type Interpolation, type Rng } from '@augprior/core';
+import { JitterRecipeSchema, colorJitter, randomResizedBox, resizeRegion, type Interpolation, type Rng } from '@augprior/core';
 
 export const PatchRecipeSchema = z.strictObject({
   size: z.number().int().min(4).max(1024).default(32),
@@ -21,9 +21,7 @@ export const PatchRecipeSchema = z.strictObject({
   randomInterpolation: z.boolean().default(false),
   degrees: z.number().min(0).max(180).default(30),
   shear: z.number().min(0).max(89).default(30),
-  jitter: z
-    .strictObject({ p: z.number().min(0).max(1).default(0.5), brightness: z.number().min(0).default(0.4), contrast: z.number().min(0).default(0.4), saturation: z.number().min(0).default(0.4), hue: z.number().min(0).max(0.5).default(0.1) })
-    .default({ p: 0.5, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }),
+  jitter: JitterRecipeSchema,
   verticalFlip: z.number().min(0).max(1).default(0),
 });
 export type PatchRecipe = z.infer<typeof PatchRecipeSchema>;

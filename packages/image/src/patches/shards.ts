@@ -4,10 +4,8 @@
  * The manifest records the recipe, seed, source (path, size, sha256), count and each shard's
  * sha256; it is written last, so a folder with a manifest is complete.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, formatZodIssues, readShards, writeFileAtomic, writeShard, type ShardEntry } from '@augprior/core';
+import { readManifestFile, readShards, writeManifestFile, writeShard, type ShardEntry } from '@augprior/core';
 import { PatchRecipeSchema } from './recipe.js';
 
 export const PATCH_FORMAT = 'augprior-patches/1';
@@ -34,15 +32,11 @@ export function writePatchShard(dir: string, index: number, data: Uint8Array, co
 }
 
 export function writeManifest(dir: string, manifest: PatchManifest): void {
-  writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeManifestFile(dir, manifest);
 }
 
 export function readManifest(dir: string): PatchManifest {
-  const path = join(dir, 'manifest.json');
-  if (!existsSync(path)) throw new AugpriorError('data.missing', `${dir} is not a patch dataset (no manifest.json)`, 'create one with `augprior image generate --source <image> --out <dir>`');
-  const parsed = PatchManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new AugpriorError('data.corrupt', `${path}: ${formatZodIssues(parsed.error)}`);
-  return parsed.data;
+  return readManifestFile(dir, PatchManifestSchema, 'patch dataset', 'augprior image generate --source <image> --out <dir>');
 }
 
 /** Loads every shard into one buffer [count, S, S, 3], checking sizes (and hashes when asked). */

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { AugpriorError, Rng } from '@augprior/core';
+import { AugpriorError, Rng, RNG_STREAMS } from '@augprior/core';
 import type { SourceImage } from './recipe.js';
 
 export interface LoadedSource extends SourceImage {
@@ -36,7 +36,7 @@ function digest(data: Uint8Array): string {
 
 /** i.i.d. uniform RGB noise: the paper's information-free control. */
 export function noiseSource(width: number, height: number, seed: number): LoadedSource {
-  const rng = Rng.derive(seed, 0x6e6f697365); // 'noise'
+  const rng = Rng.derive(seed, RNG_STREAMS.noiseImage);
   const data = new Uint8Array(width * height * 3);
   for (let i = 0; i < data.length; i++) data[i] = rng.int(256);
   return { width, height, data, description: `noise ${width}x${height} seed ${seed}`, sha256: digest(data) };
@@ -48,7 +48,7 @@ export function noiseSource(width: number, height: number, seed: number): Loaded
  * statistics like natural images, with no objects in them.
  */
 export function deadLeavesSource(width: number, height: number, seed: number, discs = 20000): LoadedSource {
-  const rng = Rng.derive(seed, 0x6c6561766573); // 'leaves'
+  const rng = Rng.derive(seed, RNG_STREAMS.deadLeaves);
   const data = new Uint8Array(width * height * 3);
   const covered = new Uint8Array(width * height);
   let remaining = width * height;

@@ -5,10 +5,9 @@
  * epoch and a resumed run sees exactly the batches it would have seen.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, Rng, createProgress, dataPath, fitPicture, tf, type BatchSource, type DataRoot } from '@augprior/core';
+import { AugpriorError, Rng, createProgress, fitPicture, tf, type BatchSource, type DataRoot, RNG_STREAMS, EpochSampler, hasManifest, resolveDataPath } from '@augprior/core';
 import { generatePatches } from '../patches/generate.js';
 import { PatchRecipeSchema } from '../patches/recipe.js';
 import { readPatches } from '../patches/shards.js';
@@ -39,7 +38,7 @@ export type ImagePatchesOptions = z.infer<typeof ImagePatchesArgs>;
 export async function resolveSource(source: string, size: [number, number], seed: number, dataRoot: DataRoot, cwd: string): Promise<LoadedSource> {
   if (source === 'noise') return noiseSource(size[0], size[1], seed);
   if (source === 'dead_leaves') return deadLeavesSource(size[0], size[1], seed);
-  const path = source.startsWith('.') || source.startsWith('/') ? resolve(cwd, source) : dataPath(dataRoot, source, 'the source image');
+  const path = resolveDataPath(source, { dataRoot, cwd }, 'the source image');
   return loadSourceImage(path);
 }
 
@@ -48,7 +47,7 @@ export async function openPatchDataset(options: ImagePatchesOptions, context: { 
   const key = createHash('sha256').update(JSON.stringify({ source: source.sha256, recipe: options.recipe, seed: options.datasetSeed, count: options.count })).digest('hex').slice(0, 12);
   const name = options.source.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   const dir = resolve(context.cwd, options.cacheDir ?? join(context.runsDir ?? 'runs', 'patches'), `${name}-${key}`);
-  if (!existsSync(join(dir, 'manifest.json'))) {
+  if (!hasManifest(dir)) {
     const progress = createProgress({ label: `patches ${name}`, unit: 'patch' });
     try {
       await generatePatches({ source, recipe: options.recipe, count: options.count, seed: options.datasetSeed, out: dir, workers: options.workers, progress });
@@ -66,15 +65,7 @@ export async function imagePatchesSource(options: ImagePatchesOptions, context: 
   const S = data.size;
   const augment = options.augment;
   const outSize = 'pipeline' in augment ? augment.size : S;
-  let cachedEpoch = -1;
-  let permutation: Int32Array = new Int32Array(0);
-  const epochOrder = (epoch: number) => {
-    if (epoch !== cachedEpoch) {
-      permutation = Rng.derive(context.seed, 0x65706f6368, epoch).permutation(data.count); // 'epoch'
-      cachedEpoch = epoch;
-    }
-    return permutation;
-  };
+  const sampler = new EpochSampler(context.seed, RNG_STREAMS.imageEpoch, data.count);
   return {
     description: data.description,
     labeled: false,
@@ -82,12 +73,9 @@ export async function imagePatchesSource(options: ImagePatchesOptions, context: 
     async *batches(fromStep, batchSize) {
       const indices = new Int32Array(batchSize);
       for (let step = fromStep; ; step++) {
-        for (let i = 0; i < batchSize; i++) {
-          const position = (step - 1) * batchSize + i;
-          indices[i] = epochOrder(Math.floor(position / data.count))[position % data.count]!;
-        }
+        sampler.batch(step, batchSize, indices);
         const out = new Float32Array(batchSize * outSize * outSize * 3);
-        const rng = Rng.derive(context.seed, 0x617567, step); // 'aug'
+        const rng = Rng.derive(context.seed, RNG_STREAMS.imageAugment, step);
         if ('pipeline' in augment) augmentImagenetBatch(data.pixels, S, indices, augment, rng, out);
         else augmentBatch(data.pixels, S, indices, augment, rng, out);
         yield { x: tf.tensor4d(out, [batchSize, outSize, outSize, 3]) };

@@ -4,7 +4,7 @@
  * model's logit of its class grows. The paper's "panda neurons" (RECIPE.md section 7) are these
  * pictures for a distilled student beside its teacher.
  */
-import { Rng, tf, type Tensor } from '@augprior/core';
+import { Rng, tf, type Tensor, RNG_STREAMS } from '@augprior/core';
 import { FourierImage } from './fourier-image.js';
 import { resizeImage, standardTransforms } from './robust-transforms.js';
 
@@ -36,7 +36,7 @@ export async function maximize(objectiveOf: (x: Tensor) => Tensor, count: number
   const optimizer = tf.train.adam(options.lr);
   try {
     for (let step = 1; step <= options.steps; step++) {
-      const rng = Rng.derive(options.seed, 0x76697a, step); // 'viz'
+      const rng = Rng.derive(options.seed, RNG_STREAMS.visualizeStep, step);
       const cost = optimizer.minimize(() => tf.tidy(() => tf.neg(tf.mean(objectiveOf(resizeImage(standardTransforms(param.rgb(), rng), options.inputSize, options.inputSize)))) as tf.Scalar), true, param.variables());
       if (cost) {
         if (options.onStep && (step % 25 === 0 || step === options.steps)) options.onStep(step, -(await cost.data())[0]!);

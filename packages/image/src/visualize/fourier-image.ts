@@ -8,7 +8,7 @@
  * The inverse real FFT is written as four real matrix products (cosine and sine bases along each
  * axis), so it runs and differentiates on every engine: the torch engine has no FFT kernels.
  */
-import { Rng, tf, type Tensor } from '@augprior/core';
+import { Rng, tf, type Tensor, RNG_STREAMS } from '@augprior/core';
 
 /** Lucent's colour_correlation_svd_sqrt, each column scaled by the largest column norm. */
 const COLOR_SQRT = (() => {
@@ -79,7 +79,7 @@ export class FourierImage {
   constructor(readonly options: FourierImageOptions) {
     const { size, batch } = options;
     const columns = Math.floor(size / 2) + 1;
-    const rng = Rng.derive(options.seed ?? 0, 0x66667469); // 'ffti'
+    const rng = Rng.derive(options.seed ?? 0, RNG_STREAMS.fourierInit);
     const sd = options.sd ?? 0.01;
     // A variable keeps its own copy: the initial tensor is released at once.
     const variable = () => {

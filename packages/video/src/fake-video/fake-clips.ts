@@ -6,10 +6,9 @@
 import { truncatedVideoError } from '../ffmpeg/truncation.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
-import { AugpriorError, formatZodIssues, readShards, writeFileAtomic, writeShard, type ProgressReporter } from '@augprior/core';
+import { AugpriorError, readManifestFile, readShards, writeManifestFile, writeShard, type ProgressReporter } from '@augprior/core';
 import { decodeFrames } from '../ffmpeg/decode-frames.js';
 import { probeVideo } from '../ffmpeg/probe-video.js';
 import { FakeVideoRecipeSchema, makeFakeClip, type FakeVideoRecipe, type FakeVideoSource, type RgbImage } from './recipe.js';
@@ -83,15 +82,11 @@ export async function generateFakeVideos(options: { source: SourceMedia; recipe:
     shards,
     seconds: Math.round((performance.now() - started) / 10) / 100,
   };
-  writeFileAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeManifestFile(out, manifest);
   return manifest;
 }
 
 export function readFakeVideos(dir: string, options: { verify?: boolean } = {}): { manifest: FakeVideoManifest; clips: Uint8Array } {
-  const path = join(dir, 'manifest.json');
-  if (!existsSync(path)) throw new AugpriorError('data.missing', `${dir} is not a fake-video dataset (no manifest.json)`, 'create one with `augprior video generate`');
-  const parsed = FakeVideoManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new AugpriorError('data.corrupt', `${path}: ${formatZodIssues(parsed.error)}`);
-  const manifest = parsed.data;
+  const manifest = readManifestFile(dir, FakeVideoManifestSchema, 'fake-video dataset', 'augprior video generate');
   return { manifest, clips: readShards(dir, manifest.shards, clipBytes(manifest.recipe), manifest.count, { ...options, what: 'clips' }) };
 }

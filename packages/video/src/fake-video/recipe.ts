@@ -7,7 +7,7 @@
  * Clip i depends only on (seed, i).
  */
 import { z } from 'zod';
-import { colorJitter, randomResizedBox, resizeRegion, Rng, type CropBox } from '@augprior/core';
+import { JitterRecipeSchema, colorJitter, randomResizedBox, resizeRegion, Rng, type CropBox, RNG_STREAMS } from '@augprior/core';
 
 export const FakeVideoRecipeSchema = z.strictObject({
   frames: z.number().int().min(2).default(16),
@@ -19,9 +19,7 @@ export const FakeVideoRecipeSchema = z.strictObject({
   interpolation: z.enum(['bilinear', 'bicubic']).default('bilinear'),
   /** Video sources only: source frames between consecutive clip frames (a window of (frames - 1) * stride + 1). */
   stride: z.number().int().positive().default(2),
-  jitter: z
-    .strictObject({ p: z.number().min(0).max(1).default(0.5), brightness: z.number().min(0).default(0.4), contrast: z.number().min(0).default(0.4), saturation: z.number().min(0).default(0.4), hue: z.number().min(0).max(0.5).default(0.1) })
-    .default({ p: 0.5, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }),
+  jitter: JitterRecipeSchema,
 });
 export type FakeVideoRecipe = z.infer<typeof FakeVideoRecipeSchema>;
 
@@ -56,7 +54,7 @@ export function frameBox(draw: FakeClipDraw, t: number, frames: number): CropBox
 
 /** Writes clip `index` as uint8 [frames, size, size, 3] into `out`. */
 export function makeFakeClip(source: FakeVideoSource, recipe: FakeVideoRecipe, seed: number, index: number, out: Uint8Array): FakeClipDraw {
-  const rng = Rng.derive(seed, 0x66616b65, index); // 'fake'
+  const rng = Rng.derive(seed, RNG_STREAMS.fakeVideo, index);
   const side = Math.max(1, Math.floor(recipe.initialCrop * Math.min(source.width, source.height)));
   const crop = { x: rng.int(source.width - side + 1), y: rng.int(source.height - side + 1), w: side, h: side };
   const from = randomResizedBox(rng, side, side, recipe.scale, recipe.ratio);

@@ -8,7 +8,7 @@
  * (split seed, i); train and test use disjoint seeds.
  */
 import { z } from 'zod';
-import { Rng, tf, type BatchSource, type LabeledDataset } from '@augprior/core';
+import { Rng, tf, type BatchSource, type LabeledDataset, RNG_STREAMS } from '@augprior/core';
 
 export const ACTION_CLASSES = ['translate_left', 'translate_right', 'translate_up', 'translate_down', 'rotate_cw', 'rotate_ccw', 'zoom_in', 'zoom_out'] as const;
 
@@ -63,7 +63,7 @@ function sample(img: Float32Array, x: number, y: number, c: number): number {
 
 /** Renders clip `index` of a split into `out` [frames, size, size, 3]; returns its class. */
 export function renderActionClip(options: SyntheticActionsOptions, splitSeed: number, index: number, out: Float32Array): number {
-  const rng = Rng.derive(splitSeed, 0x616374, index); // 'act'
+  const rng = Rng.derive(splitSeed, RNG_STREAMS.action, index);
   const label = rng.int(ACTION_CLASSES.length);
   const img = scene(rng);
   const { frames: T, size: S } = options;

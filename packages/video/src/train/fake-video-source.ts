@@ -6,11 +6,10 @@
  * paper), horizontal flip per clip, and CutMix over the chosen axes (height x width by default).
  * Batch s depends only on (seed, s).
  */
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { colorJitter, createProgress, dataPath, Rng, tf, type BatchSource, type DataRoot } from '@augprior/core';
+import { PAPER_JITTER, colorJitter, createProgress, Rng, tf, type BatchSource, type DataRoot, RNG_STREAMS, hasManifest, resolveDataPath } from '@augprior/core';
 import { generateFakeVideos, loadSource, readFakeVideos } from '../fake-video/fake-clips.js';
 import { FakeVideoRecipeSchema } from '../fake-video/recipe.js';
 import { sourceMediaPicture } from '../fake-video/source-picture.js';
@@ -40,11 +39,11 @@ export const FakeVideosArgs = z.strictObject({
 export type FakeVideosOptions = z.infer<typeof FakeVideosArgs>;
 
 export async function fakeVideosSource(options: FakeVideosOptions, context: { dataRoot: DataRoot; cwd: string; seed: number; runsDir?: string }): Promise<BatchSource> {
-  const file = options.source.startsWith('.') || options.source.startsWith('/') ? resolve(context.cwd, options.source) : dataPath(context.dataRoot, options.source, 'the source image or video');
+  const file = resolveDataPath(options.source, context, 'the source image or video');
   const image = await loadSource(file);
   const key = createHash('sha256').update(JSON.stringify({ source: image.sha256, recipe: options.recipe, seed: options.datasetSeed, count: options.count })).digest('hex').slice(0, 12);
   const dir = resolve(context.cwd, options.cacheDir ?? join(context.runsDir ?? 'runs', 'fake-videos'), `${options.source.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}-${key}`);
-  if (!existsSync(join(dir, 'manifest.json'))) {
+  if (!hasManifest(dir)) {
     const progress = createProgress({ label: 'fake videos', unit: 'clip' });
     try {
       await generateFakeVideos({ source: image, recipe: options.recipe, count: options.count, seed: options.datasetSeed, out: dir, progress });
@@ -66,14 +65,14 @@ export async function fakeVideosSource(options: FakeVideosOptions, context: { da
     async *batches(fromStep, batchSize) {
       const frame = new Uint8Array(frameBytes);
       for (let step = fromStep; ; step++) {
-        const rng = Rng.derive(context.seed, 0x766964, step); // 'vid'
+        const rng = Rng.derive(context.seed, RNG_STREAMS.videoAugment, step);
         const x = new Float32Array(batchSize * T * frameBytes);
         for (let i = 0; i < batchSize; i++) {
           const clip = rng.int(manifest.count);
           const flip = a.flip && rng.bernoulli(0.5);
           for (let t = 0; t < T; t++) {
             frame.set(clips.subarray(clip * storedBytes + take[t]! * frameBytes, clip * storedBytes + (take[t]! + 1) * frameBytes));
-            if (rng.bernoulli(a.frameJitter)) colorJitter(frame, { brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }, rng);
+            if (rng.bernoulli(a.frameJitter)) colorJitter(frame, PAPER_JITTER, rng);
             const gray = rng.bernoulli(a.frameGrayscale);
             const base = (i * T + t) * frameBytes;
             for (let y = 0; y < S; y++) {
