@@ -21,7 +21,6 @@ export { loadRecording, type Recording } from './source/recording.js';
 export { WaveformAugmentSchema, type WaveformAugment } from './source/waveform-augment.js';
 export { SpecAugmentSchema, drawSpecPlan, applySpecPlan, type SpecPlan } from './train/spec-plan.js';
 export { tensorFrontEnd, FEATURE_FRONT_ENDS } from './train/feature-front-ends.js';
-export { withFeatureFrontEnd } from './train/audio-teacher.js';
 export * from './wav/index.js';
 export * from './features/index.js';
 

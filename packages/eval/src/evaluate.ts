@@ -1,17 +1,13 @@
 /** Runs a model over a labelled dataset batch by batch and folds the logits into metrics. */
-import { AugpriorError, checkClassNames, tf, type LabeledDataset, type Teacher, type Tensor } from '@augprior/core';
+import { AugpriorError, checkClassNames, syncPredictor, tf, type LabeledDataset, type Predictor, type Tensor } from '@augprior/core';
 import type { BootstrapOptions, Interval } from './bootstrap.js';
 import { AgreementAccumulator, ClassificationAccumulator, type ClassificationReport } from './classification-metrics.js';
 
+/** A plain synchronous tfjs function also counts as a predictor (it runs inside tidy). */
 export type Predict = (x: Tensor) => Tensor;
-/** A predictor that runs outside tfjs (an ONNX teacher); it owns its intermediates, the caller its result. */
-export type AsyncPredict = (x: Tensor) => Promise<Tensor>;
-export type AnyPredict = Predict | { async: AsyncPredict };
 
-/** Sync predictors run inside tidy; async ones are awaited outside any scope (tidy cannot span an await). */
-async function predictBatch(predict: AnyPredict, x: Tensor): Promise<Tensor> {
-  if (typeof predict === 'function') return tf.tidy(() => predict(x));
-  return predict.async(x);
+function asPredictor(model: Predictor | Predict, numClasses: number): Predictor {
+  return typeof model === 'function' ? syncPredictor(model, { numClasses }) : model;
 }
 
 /**
@@ -35,16 +31,11 @@ export function averageViews(logits: Float32Array, classes: number, views: numbe
   return out;
 }
 
-/** The predictor for a teacher, whichever way it runs. */
-export function teacherPredict(teacher: Teacher): AnyPredict {
-  return teacher.logitsAsync ? { async: (x) => teacher.logitsAsync!(x) } : (x) => teacher.logits(x);
-}
-
 export interface EvaluateOptions {
   batchSize?: number;
   topK?: number[];
   /** When given, also reports student/teacher agreement on the same images. */
-  teacher?: AnyPredict;
+  teacher?: Predictor;
   onBatch?: (done: number, total: number) => void;
   /** Bootstrap settings for the 95% intervals (1,000 resamples, seed 0 by default); false skips them. */
   bootstrap?: BootstrapOptions | false;
@@ -69,10 +60,12 @@ export interface EvaluationResult extends ClassificationReport {
   samplesPerSecond: number;
 }
 
-export async function evaluateClassifier(predict: AnyPredict, dataset: LabeledDataset, options: EvaluateOptions = {}): Promise<EvaluationResult> {
+export async function evaluateClassifier(model: Predictor | Predict, dataset: LabeledDataset, options: EvaluateOptions = {}): Promise<EvaluationResult> {
+  const predictor = asPredictor(model, dataset.numClasses);
   const started = performance.now();
-  const model = options.model ?? 'the model';
-  if (options.classNames && dataset.classNames) checkClassNames(options.classNames, dataset.classNames, model, dataset.description);
+  const what = options.model ?? 'the model';
+  const classNames = options.classNames ?? predictor.classNames;
+  if (classNames && dataset.classNames) checkClassNames(classNames, dataset.classNames, what, dataset.description);
   const metrics = new ClassificationAccumulator(dataset.numClasses, options.topK ?? [1, 5]);
   const agreement = options.teacher ? new AgreementAccumulator(dataset.numClasses) : undefined;
   let done = 0;
@@ -82,12 +75,12 @@ export async function evaluateClassifier(predict: AnyPredict, dataset: LabeledDa
   let nonFiniteValues = 0;
   for await (const batch of dataset.batches(options.batchSize ?? 256)) {
     try {
-      const logits = await predictBatch(predict, batch.x);
-      const teacherLogits = options.teacher ? await predictBatch(options.teacher, batch.x) : undefined;
+      const logits = await predictor.predict(batch.x);
+      const teacherLogits = options.teacher ? await options.teacher.predict(batch.x) : undefined;
       try {
         const classes = logits.shape[logits.shape.length - 1];
         if (classes !== dataset.numClasses) {
-          throw new AugpriorError('eval.class-mismatch', `${model} predicts ${classes} classes but ${dataset.description} has ${dataset.numClasses}`, 'evaluate on a dataset with the classes the model was trained on (a teacher subset: teacher kind class_subset)');
+          throw new AugpriorError('eval.class-mismatch', `${what} predicts ${classes} classes but ${dataset.description} has ${dataset.numClasses}`, 'evaluate on a dataset with the classes the model was trained on (a teacher subset: teacher kind class_subset)');
         }
         const views = batch.views ?? 1;
         const raw = (await logits.data()) as Float32Array;
@@ -115,7 +108,7 @@ export async function evaluateClassifier(predict: AnyPredict, dataset: LabeledDa
   if (nonFiniteSamples > 0) {
     throw new AugpriorError(
       'eval.non-finite',
-      `${model} produced non-finite logits (NaN/Inf) for ${nonFiniteSamples} of ${done} samples of ${dataset.description} (${nonFiniteValues} values); no accuracy is reported for it`,
+      `${what} produced non-finite logits (NaN/Inf) for ${nonFiniteSamples} of ${done} samples of ${dataset.description} (${nonFiniteValues} values); no accuracy is reported for it`,
       'its weights are broken (a diverged run, a damaged file) or its input preprocessing is wrong; evaluate an earlier checkpoint or check the teacher file',
     );
   }

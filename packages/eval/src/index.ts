@@ -1,6 +1,6 @@
 /** @augprior/eval: the evaluation harness every modality reports through. */
 export { ClassificationAccumulator, AgreementAccumulator, type ClassificationReport } from './classification-metrics.js';
-export { averageViews, evaluateClassifier, scalarMetrics, teacherPredict, type AnyPredict, type AsyncPredict, type EvaluateOptions, type EvaluationResult, type Predict } from './evaluate.js';
+export { averageViews, evaluateClassifier, scalarMetrics, type Predict, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
 export { CalibrationAccumulator } from './calibration.js';
 export { balancedAccuracyOf, macroF1Of, perClassF1 } from './confusion-metrics.js';
 export { bootstrapIntervals, BOOTSTRAP_METRICS, type BootstrapOptions, type ConfusionMetric, type Interval } from './bootstrap.js';

@@ -19,13 +19,15 @@ import {
   selectEngine,
   splitKind,
   studentInput,
-  tf,
+  syncPredictor,
+  withFeatureFrontEnd,
   writeFileAtomic,
   type EngineSelection,
   type FeatureExtractor,
   type LabeledDataset,
+  type Predictor,
 } from '@augprior/core';
-import { RESULT_FORMAT, evaluateClassifier, summarizeEvaluation, teacherPredict, validateRunResult, type AnyPredict, type EvaluationResult, type RunResult } from '@augprior/eval';
+import { RESULT_FORMAT, evaluateClassifier, summarizeEvaluation, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
 import { isTeacherDir, loadTeacherDir } from '@augprior/teachers';
 import { gitCommit } from './result-record.js';
 import { resolveRunnerContext, type RunnerContext } from './context.js';
@@ -45,10 +47,8 @@ export const EvalConfigSchema = z.strictObject({
 });
 export type EvalConfig = z.infer<typeof EvalConfigSchema>;
 
-export interface EvaluatedModel {
-  numClasses: number;
-  predict: AnyPredict;
-  classNames?: readonly string[];
+/** A model to evaluate: a predictor (teacher contract) with what the record says about it. */
+export interface EvaluatedModel extends Predictor {
   describe: Record<string, unknown> & { arch: string };
   dispose(): void;
 }
@@ -66,36 +66,20 @@ export interface EvaluateOutcome {
 export function loadRunClassifier(dir: string): EvaluatedModel {
   const loaded = loadRunModel(dir);
   const features = loaded.features ? createFeatureExtractor(loaded.features) : undefined;
-  return {
+  return syncPredictor((x) => loaded.model.forward(studentInput(x, loaded.normalize, features), { training: false }), {
     numClasses: loaded.model.numClasses,
-    predict: (x) => loaded.model.forward(studentInput(x, loaded.normalize, features), { training: false }),
     describe: { run: dir, arch: loaded.model.arch, checkpoint: loaded.checkpoint, step: loaded.step },
     dispose: () => loaded.model.dispose(),
-  };
-}
-
-function withFeatures(predict: AnyPredict, features: FeatureExtractor): AnyPredict {
-  if (typeof predict === 'function') return (x) => tf.tidy(() => predict(features.apply(x)));
-  return {
-    async: async (x) => {
-      const input = tf.tidy(() => features.apply(x));
-      try {
-        return await predict.async(input);
-      } finally {
-        input.dispose();
-      }
-    },
-  };
+  });
 }
 
 /** A converted teacher (its own input preprocessing applied), optionally behind a feature front end. */
 export async function loadTeacherModel(dir: string, features: FeatureExtractor | undefined): Promise<EvaluatedModel> {
-  const teacher = await loadTeacherDir(dir);
+  const loaded = await loadTeacherDir(dir);
+  const teacher = features ? withFeatureFrontEnd(loaded, features) : loaded;
   return {
-    numClasses: teacher.numClasses,
-    predict: features ? withFeatures(teacherPredict(teacher), features) : teacherPredict(teacher),
-    ...(teacher.classNames ? { classNames: teacher.classNames } : {}),
-    describe: { teacher: dir, arch: teacher.name, model: teacher.spec.model, source: teacher.spec.source.file, format: teacher.spec.source.format, input: teacher.spec.input, ...(features ? { features: features.description } : {}) },
+    ...teacher,
+    describe: { teacher: dir, arch: loaded.name, model: loaded.spec.model, source: loaded.spec.source.file, format: loaded.spec.source.format, input: loaded.spec.input, ...(features ? { features: features.description } : {}) },
     dispose: () => teacher.dispose(),
   };
 }
@@ -128,7 +112,7 @@ export async function evaluateModel(raw: unknown, context: RunnerContext & { out
       throw new AugpriorError('eval.class-mismatch', `model ${loaded.describe.arch} predicts ${loaded.numClasses} classes but ${evalSet.description} has ${evalSet.numClasses}`, 'evaluate on a dataset with the classes the model was trained on');
     }
     const started = new Date();
-    const result = await evaluateClassifier(loaded.predict, evalSet, { batchSize: config.batchSize, model: `${teacherDir ? 'teacher' : 'run'} ${modelDir}`, ...(loaded.classNames ? { classNames: loaded.classNames } : {}) });
+    const result = await evaluateClassifier(loaded, evalSet, { batchSize: config.batchSize, model: `${teacherDir ? 'teacher' : 'run'} ${modelDir}` });
     const record = validateRunResult(
       {
         format: RESULT_FORMAT,

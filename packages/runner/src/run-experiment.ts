@@ -31,7 +31,7 @@ import {
   type MetricsRecord,
   type ProgressReporter,
 } from '@augprior/core';
-import { RESULT_FORMAT, evaluateClassifier, readRunResult, scalarMetrics, summarizeEvaluation, teacherPredict, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
+import { RESULT_FORMAT, evaluateClassifier, readRunResult, scalarMetrics, summarizeEvaluation, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
 import { resolveRunnerContext, type ResolvedContext, type RunnerContext } from './context.js';
 import { gitCommit, modalityOfExperiment } from './result-record.js';
 import { writeRunSheets } from './sample-sheet.js';
@@ -148,10 +148,9 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
       throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student predicts ${e.student.numClasses}`);
     }
     const studentPredict = (x: tf.Tensor) => student.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
-    const teacherAsPredict = teacher ? teacherPredict(teacher) : undefined;
     // The student learns the teacher's outputs in the teacher's order: both are checked against the eval set's class names.
     const named = teacher?.classNames ? { classNames: teacher.classNames } : {};
-    const teacherFull = evalSet && teacherAsPredict ? await evaluateClassifier(teacherAsPredict, evalSet, { batchSize: e.evalBatchSize, model: `teacher ${teacher!.description}`, ...named }) : undefined;
+    const teacherFull = evalSet && teacher ? await evaluateClassifier(teacher, evalSet, { batchSize: e.evalBatchSize, model: `teacher ${teacher.description}` }) : undefined;
     if (teacherFull) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherFull.top1 * 100).toFixed(2)}%`);
     let lastFull: EvaluationResult | undefined;
 
@@ -171,7 +170,7 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
       ...(evalSet
         ? {
             evaluate: async () => {
-              lastFull = await evaluateClassifier(studentPredict, evalSet, { batchSize: e.evalBatchSize, model: `student ${student.arch}`, ...named, ...(teacherAsPredict ? { teacher: teacherAsPredict } : {}) });
+              lastFull = await evaluateClassifier(studentPredict, evalSet, { batchSize: e.evalBatchSize, model: `student ${student.arch}`, ...named, ...(teacher ? { teacher } : {}) });
               return scalarMetrics(lastFull);
             },
           }

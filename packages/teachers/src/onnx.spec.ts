@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { selectEngine, teacherLogits, tf } from '@augprior/core';
+import { selectEngine, tf } from '@augprior/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importTeacher } from './import-teacher.js';
 import { loadTeacherDir } from './teacher-dir.js';
@@ -20,15 +20,15 @@ describe.runIf(existsSync(ONNX))('ONNX teacher (NeMo MatchboxNet from ../shared/
     const teacher = await loadTeacherDir(out);
     const before = tf.memory().numTensors;
     const x = tf.randomNormal([5, 64, 128], 0, 1, 'float32', 3);
-    const logits = await teacherLogits(teacher, x);
+    const logits = await teacher.predict(x);
     expect(logits.shape).toEqual([5, 33]);
     // Batching changes nothing: the first two samples alone give the same logits.
-    const pair = await teacherLogits(teacher, tf.slice(x, [0, 0, 0], [2, 64, 128]));
+    const pair = await teacher.predict(tf.slice(x, [0, 0, 0], [2, 64, 128]));
     const all = await logits.data();
     Array.from(await pair.data()).forEach((v, i) => expect(v).toBeCloseTo(all[i]!, 4));
     tf.dispose([x, logits, pair]);
     expect(tf.memory().numTensors).toBe(before + 1); // the slice's own tensor only
-    expect(() => teacher.logits(tf.zeros([1, 64, 128]))).toThrow(/runs asynchronously/);
+    expect(teacher.predictSync).toBeUndefined(); // ONNX Runtime gives no tfjs (differentiable) path
     teacher.dispose();
   });
 

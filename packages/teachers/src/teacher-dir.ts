@@ -16,6 +16,7 @@ import {
   encodeSafetensors,
   formatZodIssues,
   loadModelWeights,
+  syncPredictor,
   tf,
   writeFileAtomic,
   type Classifier,
@@ -134,10 +135,8 @@ export async function loadTeacherDir(dir: string): Promise<LoadedTeacher> {
       description,
       numClasses: spec.numClasses,
       ...(spec.labels ? { classNames: spec.labels } : {}),
-      logits: () => {
-        throw new AugpriorError('teacher.async', `${description} runs asynchronously; call teacherLogits()`);
-      },
-      logitsAsync: async (x) => {
+      // Runs outside tfjs: no synchronous (differentiable) path.
+      predict: async (x: Tensor) => {
         const input = prepareInput(x, spec.input);
         try {
           return await forwardAsync(input);
@@ -148,16 +147,15 @@ export async function loadTeacherDir(dir: string): Promise<LoadedTeacher> {
       dispose: () => network.dispose(),
     };
   }
-  return {
+  return syncPredictor((x) => network.forward!(prepareInput(x, spec.input)), {
     spec,
     name: network.name,
     description,
     numClasses: spec.numClasses,
     ...(spec.labels ? { classNames: spec.labels } : {}),
-    logits: (x) => tf.tidy(() => network.forward!(prepareInput(x, spec.input))),
     ...(network.featureMap ? { featureMap: (x: Tensor) => tf.tidy(() => network.featureMap!(prepareInput(x, spec.input))) } : {}),
     dispose: () => network.dispose(),
-  };
+  });
 }
 
 interface Network {

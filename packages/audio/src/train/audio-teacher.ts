@@ -1,11 +1,9 @@
 /**
  * The `audio` teacher kind: any teacher (an imported dir, a TFLite/Keras/ONNX file) behind its own
- * feature front end, so it takes the same waveform batches as the student. The KWS DS-CNN sees the
- * MLPerf TF MFCC it was trained on while the student sees meyda log-mel of the same waveform; a
- * batch's spectrogram plan reaches both.
+ * feature front end (core's withFeatureFrontEnd), so it takes the same waveform batches as the student.
  */
 import { z } from 'zod';
-import { createFeatureExtractor, loadTeacherSection, tf, type FeatureExtractor, type OpenContext, type Teacher, type TeacherKind } from '@augprior/core';
+import { createFeatureExtractor, loadTeacherSection, withFeatureFrontEnd, type OpenContext, type TeacherKind } from '@augprior/core';
 import type { Registry } from '@augprior/core';
 
 export const AudioTeacherArgs = z.strictObject({
@@ -14,28 +12,6 @@ export const AudioTeacherArgs = z.strictObject({
   /** Its input features: a registered feature extractor. */
   features: z.looseObject({ kind: z.string().min(1) }),
 });
-
-export function withFeatureFrontEnd(inner: Teacher, features: FeatureExtractor): Teacher {
-  return {
-    description: `${inner.description} on ${features.description}`,
-    numClasses: inner.numClasses,
-    ...(inner.classNames ? { classNames: inner.classNames } : {}),
-    logits: (x, plan) => tf.tidy(() => inner.logits(features.apply(x, plan))),
-    ...(inner.logitsAsync
-      ? {
-          logitsAsync: async (x: tf.Tensor, plan?: Readonly<Record<string, unknown>>) => {
-            const input = tf.tidy(() => features.apply(x, plan));
-            try {
-              return await inner.logitsAsync!(input);
-            } finally {
-              input.dispose();
-            }
-          },
-        }
-      : {}),
-    dispose: () => inner.dispose(),
-  };
-}
 
 export function audioTeacherKind(teacherKinds: Registry<TeacherKind>): TeacherKind {
   return {

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, selectEngine, tf, type Teacher } from '@augprior/core';
+import { Rng, selectEngine, syncPredictor, tf, withFeatureFrontEnd } from '@augprior/core';
 import { createTfMfcc } from '../features/tf-mfcc.js';
-import { withFeatureFrontEnd } from './audio-teacher.js';
 import { FEATURE_FRONT_ENDS } from './feature-front-ends.js';
 import { drawSpecPlan, SpecAugmentSchema, type SpecPlan } from './spec-plan.js';
 
@@ -66,22 +65,24 @@ describe('feature front ends on waveform batches', () => {
     x.dispose();
   });
 
-  it('an audio teacher receives the batch plan through its front end', () => {
+  it('an audio teacher receives the batch plan through its front end, on both paths', async () => {
     const seen: number[][] = [];
-    const inner: Teacher = {
-      description: 'probe',
-      numClasses: 2,
-      logits: (input) => {
+    const inner = syncPredictor(
+      (input: tf.Tensor) => {
         seen.push(input.shape as number[]);
         return tf.zeros([input.shape[0]!, 2]);
       },
-      dispose: () => {},
-    };
+      { description: 'probe', numClasses: 2, dispose: () => {} },
+    );
     const teacher = withFeatureFrontEnd(inner, FEATURE_FRONT_ENDS['mlperf-mfcc'].create({}));
     const x = tf.tensor4d(clips(2), [2, 1, SR, 1]);
     const plan = drawSpecPlan(SpecAugmentSchema.parse({}), 2, 1, 8000, Rng.derive(1));
-    const logits = tf.tidy(() => teacher.logits(x, plan as unknown as Readonly<Record<string, unknown>>));
-    expect(seen).toEqual([[2, 49, 10, 1]]);
+    const before = tf.memory().numTensors;
+    const logits = tf.tidy(() => teacher.predictSync!(x, plan as unknown as Readonly<Record<string, unknown>>));
+    const asynchronous = await teacher.predict(x, plan as unknown as Readonly<Record<string, unknown>>);
+    expect(seen).toEqual([[2, 49, 10, 1], [2, 49, 10, 1]]);
+    asynchronous.dispose();
+    expect(tf.memory().numTensors).toBe(before + 1); // only `logits`
     expect(teacher.description).toMatch(/probe on TF MFCC/);
     tf.dispose([x, logits]);
   });

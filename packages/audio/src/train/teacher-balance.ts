@@ -8,7 +8,7 @@
  * by default.
  */
 import { z } from 'zod';
-import { teacherLogits, tf, type Teacher } from '@augprior/core';
+import { tf, type Teacher } from '@augprior/core';
 
 export const TeacherBalanceSchema = z.strictObject({
   /** Clips generated before selection (the dataset's `count` clips are kept). */
@@ -27,7 +27,7 @@ export async function teacherVotes(teacher: Teacher, samples: Int16Array, clipLe
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
     const x = tf.tensor4d(Float32Array.from(samples.subarray(start * clipLength, (start + n) * clipLength), (v) => v / 32768), [n, 1, clipLength, 1]);
-    const logits = await teacherLogits(teacher, x);
+    const logits = await teacher.predict(x);
     const probabilities = tf.tidy(() => tf.softmax(logits));
     const p = probabilities.dataSync();
     const classes = p.length / n;

@@ -4,7 +4,7 @@
  * and prints the top classes per file with the teacher's label names.
  */
 import { extname, resolve } from 'node:path';
-import { AugpriorError, selectEngine, teacherLogits, tf, type Tensor } from '@augprior/core';
+import { AugpriorError, selectEngine, tf, type Tensor } from '@augprior/core';
 import { loadCentreCrop } from '@augprior/image';
 import { loadTeacherDir } from '@augprior/teachers';
 import { averageViews } from '@augprior/eval';
@@ -70,7 +70,7 @@ export async function predictCommand(argv: string[], io: CommandIO): Promise<num
     for (const file of positionals) {
       const { x, truncated } = await loadInput(resolve(io.cwd, file), teacher.spec.input.size, teacher.spec.input.frames, clips, window, flags['strict'] === true);
       if (truncated) note(io, `[augprior] warning: ${describeTruncation(file, truncated)}; the prediction below uses only the frames that decode`);
-      const logits = await teacherLogits(teacher, x);
+      const logits = await teacher.predict(x);
       const views = x.shape[0]!;
       const probabilities = averageViews(logits.dataSync() as Float32Array, teacher.numClasses, views).map(Math.exp);
       tf.dispose([x, logits]);

@@ -100,10 +100,10 @@ export async function visualizeCommand(flags: Flags, io: CommandIO): Promise<num
     const size = intFlag(flags, 'size') ?? (inputSize < 64 ? 2 * inputSize : inputSize);
     const options = { size, inputSize, steps: intFlag(flags, 'steps') ?? 256, lr: Number(stringFlag(flags, 'lr') ?? 0.05), seed: intFlag(flags, 'seed') ?? 0 };
     const models: Array<{ role: string; logitsOf: (x: Tensor) => Tensor }> = [
-      ...(teacher && !teacher.logitsAsync ? [{ role: 'teacher', logitsOf: (x: Tensor) => teacher.logits(x) }] : []),
+      ...(teacher?.predictSync ? [{ role: 'teacher', logitsOf: (x: Tensor) => teacher.predictSync!(x) }] : []),
       { role: 'student', logitsOf: (x: Tensor) => student.model.forward(studentInput(x, student.normalize), { training: false }) },
     ];
-    if (teacher?.logitsAsync) note(io, `[visualize] the teacher (${teacher.description}) runs outside tfjs, so it has no input gradients; student only`);
+    if (teacher && !teacher.predictSync) note(io, `[visualize] the teacher (${teacher.description}) runs outside tfjs, so it has no input gradients; student only`);
     const summary = await writeVisualizations(
       join(dir, 'visualize'),
       models.map((model) => ({ role: model.role, run: () => visualizeClasses(model.logitsOf, classes, { ...options, onStep: (step, logit) => note(io, `[visualize] ${model.role} step ${step}/${options.steps}: mean target logit ${logit.toFixed(2)}`) }) })),

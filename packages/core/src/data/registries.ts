@@ -6,8 +6,8 @@
 import type { z } from 'zod';
 import type { DataRoot } from '../data-root.js';
 import { Registry } from '../registry.js';
-import { teacherFromRun, TeacherFromRunArgs } from '../trainer/teacher-from-run.js';
-import { classSubsetTeacher, ClassSubsetArgs } from '../trainer/teacher-class-subset.js';
+import { teacherFromRun, TeacherFromRunArgs } from '../teachers/from-run.js';
+import { classSubsetTeacher, ClassSubsetArgs } from '../teachers/class-subset.js';
 import type { BatchSource, FeatureExtractor, LabeledDataset, Teacher } from '../trainer/types.js';
 import {
   SyntheticShapesArgs,

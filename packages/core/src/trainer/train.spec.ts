@@ -10,7 +10,7 @@ import { selectEngine } from '../engine/select-engine.js';
 import { createModel } from '../models/index.js';
 import { RunDir } from './run-dir.js';
 import { NonFiniteLossError, train } from './train.js';
-import type { Teacher } from './types.js';
+import { syncPredictor } from '../teachers/predictor.js';
 
 beforeAll(async () => {
   await selectEngine({ backend: 'wasm' });
@@ -78,15 +78,13 @@ describe('train', () => {
     const e = experiment({ mode: 'distill', data: { kind: 'synthetic_single_image', imageSize: 8 }, teacher: { kind: 'run', path: 'unused' }, checkpointEvery: 2 });
     const student = createModel('resnet8', { numClasses: 4 }, 0);
     let calls = 0;
-    const nanTeacher: Teacher = {
-      description: 'broken teacher',
-      numClasses: 4,
-      logits: (x) => {
+    const nanTeacher = syncPredictor(
+      (x: tf.Tensor) => {
         calls += 1;
         return calls < 4 ? tf.zeros([x.shape[0]!, 4]) : tf.fill([x.shape[0]!, 4], NaN);
       },
-      dispose() {},
-    };
+      { description: 'broken teacher', numClasses: 4, dispose() {} },
+    );
     const runDir = RunDir.create(tmpRuns(), 'nan', e);
     const error = await train({ experiment: e, student, teacher: nanTeacher, source: syntheticSingleImageSource(SyntheticSingleImageArgs.parse({ imageSize: 8 }), 0), runDir }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(NonFiniteLossError);
@@ -110,7 +108,7 @@ describe('train', () => {
   it('refuses a teacher whose class count differs from the student', async () => {
     const e = experiment({ mode: 'distill', data: { kind: 'synthetic_single_image', imageSize: 8 }, teacher: { kind: 'run', path: 'unused' } });
     const student = createModel('resnet8', { numClasses: 4 }, 0);
-    const teacher: Teacher = { description: 'ten-way teacher', numClasses: 10, logits: (x) => tf.zeros([x.shape[0]!, 10]), dispose() {} };
+    const teacher = syncPredictor((x: tf.Tensor) => tf.zeros([x.shape[0]!, 10]), { description: 'ten-way teacher', numClasses: 10, dispose() {} });
     await expect(train({ experiment: e, student, teacher, source: shapes(0), runDir: RunDir.create(tmpRuns(), 'mismatch', e) })).rejects.toThrow(/ten-way teacher predicts 10 classes but the student has 4/);
     student.dispose();
   });

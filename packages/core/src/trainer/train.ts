@@ -16,7 +16,6 @@ import { RNG_STREAMS } from '../rng-streams.js';
 import { pruneCheckpoints, restoreLatestCheckpoint, saveCheckpoint, type LogWindow, type TrainerState } from './checkpoint.js';
 import { studentInput as studentInputOf } from './preprocess.js';
 import type { RunDir } from './run-dir.js';
-import { teacherLogits as teacherLogitsOf } from './teacher-logits.js';
 import type { BatchSource, FeatureExtractor, Metrics, Teacher } from './types.js';
 
 export interface TrainDeps {
@@ -162,7 +161,7 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
       const lr = lrAt(step);
 
       // --- teacher (outside the tape: it never trains) and student input
-      const teacherLogits = teacher ? await teacherLogitsOf(teacher, batch.x, batch.plan) : undefined;
+      const teacherLogits = teacher ? await teacher.predict(batch.x, batch.plan) : undefined;
       const studentInput = studentInputOf(batch.x, e.student.normalize, deps.studentFeatures, batch.plan);
 
       // --- student loss, gradients, update

@@ -49,23 +49,8 @@ export interface BatchSource {
   dispose(): void;
 }
 
-/**
- * Anything that maps a batch in [0, 1] to logits; it applies its own preprocessing. Teachers that
- * run outside tfjs (ONNX Runtime) answer asynchronously through `logitsAsync`; use
- * `teacherLogits` to call either kind.
- */
-export interface Teacher {
-  readonly description: string;
-  readonly numClasses: number;
-  /** Output names in order, where the teacher knows them (checked against an eval set's). */
-  readonly classNames?: readonly string[];
-  logits(x: Tensor, plan?: FeaturePlan): Tensor;
-  /** The network's last feature map before pooling [n, h, w, channels] (same input as `logits`), where it has one. */
-  featureMap?(x: Tensor): Tensor;
-  /** When present, the way to run this teacher (`logits` then throws). The result is the caller's. */
-  logitsAsync?(x: Tensor, plan?: FeaturePlan): Promise<Tensor>;
-  dispose(): void;
-}
+// Teachers (and every other batch -> logits map) follow the one contract in teachers/predictor.ts.
+export type { Predictor, Teacher } from '../teachers/predictor.js';
 
 /** A finite labelled set for evaluation, streamed in batches (never held whole in memory). */
 export interface LabeledDataset {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { AugpriorError } from '../errors.js';
 import { tf, type Tensor } from '../tf.js';
-import type { FeaturePlan, Teacher } from './types.js';
+import { mapPredictor, type Teacher } from './predictor.js';
 
 export const ClassSubsetArgs = z.strictObject({
   /** The full teacher: any registered teacher kind with its arguments. */
@@ -25,24 +25,10 @@ export function classSubsetTeacher(inner: Teacher, classes: readonly number[]): 
     throw new AugpriorError('teacher.class-subset', `class_subset lists a class twice (${classes.join(', ')})`, 'list each kept class once');
   }
   const keep = tf.keep(tf.tensor1d(Array.from(classes), 'int32'));
-  const pick = (logits: Tensor): Tensor => tf.tidy(() => tf.gather(logits, keep, 1));
   return {
+    ...mapPredictor(inner, classes.length, { after: (logits: Tensor) => tf.gather(logits, keep, 1) }),
     description: `${inner.description}, classes ${classes.join(',')} of ${inner.numClasses}`,
-    numClasses: classes.length,
     ...(inner.classNames ? { classNames: classes.map((c) => inner.classNames![c]!) } : {}),
-    logits: (x: Tensor, plan?: FeaturePlan) => tf.tidy(() => pick(inner.logits(x, plan))),
-    ...(inner.logitsAsync
-      ? {
-          logitsAsync: async (x: Tensor, plan?: FeaturePlan) => {
-            const full = await inner.logitsAsync!(x, plan);
-            try {
-              return pick(full);
-            } finally {
-              full.dispose();
-            }
-          },
-        }
-      : {}),
     ...(inner.featureMap ? { featureMap: (x: Tensor) => inner.featureMap!(x) } : {}),
     dispose: () => {
       keep.dispose();

@@ -5,10 +5,11 @@ import { AugpriorError } from '../errors.js';
 import { createModel } from '../models/index.js';
 import type { Classifier } from '../models/classifier.js';
 import { tf, type Tensor } from '../tf.js';
-import { listCheckpoints, loadModelWeights } from './checkpoint.js';
-import { studentInput, type Normalization } from './preprocess.js';
-import { RunDir } from './run-dir.js';
-import type { FeatureExtractor, Teacher } from './types.js';
+import { listCheckpoints, loadModelWeights } from '../trainer/checkpoint.js';
+import { studentInput, type Normalization } from '../trainer/preprocess.js';
+import { RunDir } from '../trainer/run-dir.js';
+import type { FeatureExtractor } from '../trainer/types.js';
+import { syncPredictor, type Teacher } from './predictor.js';
 
 export const TeacherFromRunArgs = z.strictObject({
   /** The run directory (runs/<name>). */
@@ -53,11 +54,10 @@ export function teacherFromRun(args: z.infer<typeof TeacherFromRunArgs>, cwd: st
   const { model, normalize, features, step } = loadRunModel(resolve(cwd, args.path));
   if (features && !buildFeatures) throw new AugpriorError('run.features', `run ${args.path} needs the feature extractor "${features.kind}", which nothing here can build`);
   const extractor = features ? buildFeatures!(features) : undefined;
-  return {
+  return syncPredictor((x, plan) => model.forward(studentInput(x, normalize, extractor, plan), { training: false }), {
     description: `${model.arch} from run ${args.path} (step ${step})`,
     numClasses: model.numClasses,
-    logits: (x, plan) => tf.tidy(() => model.forward(studentInput(x, normalize, extractor, plan), { training: false })),
     ...(model.featureMap && !extractor ? { featureMap: (x: Tensor) => tf.tidy(() => model.featureMap!(studentInput(x, normalize), { training: false })) } : {}),
     dispose: () => model.dispose(),
-  };
+  });
 }

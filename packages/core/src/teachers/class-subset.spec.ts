@@ -1,33 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { teacherKinds } from '../data/registries.js';
 import { tf } from '../tf.js';
-import { classSubsetTeacher } from './teacher-class-subset.js';
-import type { Teacher } from './types.js';
+import { classSubsetTeacher } from './class-subset.js';
+import { syncPredictor, type Teacher } from './predictor.js';
 
 /** Logits [x0, x0 + 1, ..., x0 + 4] per sample: easy to check which columns came back. */
 function rampTeacher(): Teacher & { disposed: boolean } {
-  const teacher = {
+  const teacher = syncPredictor((x: tf.Tensor) => tf.add(x.reshape([-1, 1]), tf.range(0, 5).reshape([1, 5])), {
     description: 'ramp',
     numClasses: 5,
     disposed: false,
-    logits: (x: tf.Tensor) => tf.tidy(() => tf.add(x.reshape([-1, 1]), tf.range(0, 5).reshape([1, 5]))),
     dispose: () => {
       teacher.disposed = true;
     },
-  };
+  });
   return teacher;
 }
 
 describe('class_subset teacher', () => {
-  it('keeps the listed logits in the listed order, so its softmax is the teacher\'s conditioned on them', () => {
+  it('keeps the listed logits in the listed order, so its softmax is the teacher\'s conditioned on them', async () => {
     const inner = rampTeacher();
     const subset = classSubsetTeacher(inner, [4, 0, 2]);
     expect(subset.numClasses).toBe(3);
     const before = tf.memory().numTensors;
     const x = tf.tensor1d([0, 10]);
-    const kept = subset.logits(x);
+    const kept = subset.predictSync!(x);
+    const asynchronous = await subset.predict(x);
+    expect(asynchronous.arraySync()).toEqual(kept.arraySync());
+    asynchronous.dispose();
     expect(kept.arraySync()).toEqual([[4, 0, 2], [14, 10, 12]]);
-    const full = inner.logits(x);
+    const full = inner.predictSync!(x);
     // p(c | c in subset) from the full softmax equals the softmax of the kept logits.
     const conditioned = tf.tidy(() => {
       const p = tf.gather(tf.softmax(full), tf.tensor1d([4, 0, 2], 'int32'), 1);
