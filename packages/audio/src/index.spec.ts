@@ -9,10 +9,10 @@ describe('audio front end', () => {
   it('registers its eval sets, data source, feature front ends and teacher kind without disturbing the built-ins', () => {
     const before = evalSets.list();
     const added = registerAudio({ dataSources, evalSets, teacherKinds, featureExtractors });
-    expect(added).toEqual(['kws-mfcc-int8', 'speech-commands', 'audio_clips', 'mlperf-mfcc', 'logmel', 'mfcc', 'audio']);
-    expect(evalSets.list()).toEqual([...before, 'kws-mfcc-int8', 'speech-commands'].sort());
+    expect(added).toEqual(['kws_mfcc_int8', 'speech_commands', 'audio_clips', 'mlperf_mfcc', 'logmel', 'mfcc', 'audio']);
+    expect(evalSets.list()).toEqual([...before, 'kws_mfcc_int8', 'speech_commands'].sort());
     expect(dataSources.list()).toContain('audio_clips');
-    expect(featureExtractors.list()).toEqual(['logmel', 'mfcc', 'mlperf-mfcc']);
+    expect(featureExtractors.list()).toEqual(['logmel', 'mfcc', 'mlperf_mfcc']);
     expect(teacherKinds.list()).toContain('audio');
   });
 

@@ -36,7 +36,7 @@ const under = (path: string, dataRoot: DataRoot, cwd: string, what: string) => r
 
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerAudio(registries: FrontEndRegistries): string[] {
-  registries.evalSets.register('kws-mfcc-int8', {
+  registries.evalSets.register('kws_mfcc_int8', {
     modality: 'audio',
     description: 'MLPerf Tiny KWS test features (EEMBC int8 49x10 MFCC .bin files), dequantised',
     args: KwsMfccArgs,
@@ -45,7 +45,7 @@ export function registerAudio(registries: FrontEndRegistries): string[] {
       return kwsMfccInt8Set({ path: under(path, dataRoot, cwd, 'the KWS MFCC samples'), scale, zeroPoint, ...(limit ? { limit } : {}) });
     },
   });
-  registries.evalSets.register('speech-commands', {
+  registries.evalSets.register('speech_commands', {
     modality: 'audio',
     description: 'Speech Commands v0.01/v0.02 folder: official splits, 12-class (MLPerf or TF order) or every-word protocol, 1-s waveforms',
     args: SpeechCommandsArgs,
@@ -65,5 +65,5 @@ export function registerAudio(registries: FrontEndRegistries): string[] {
   });
   for (const [name, entry] of Object.entries(FEATURE_FRONT_ENDS)) registries.featureExtractors.register(name, entry);
   registries.teacherKinds.register('audio', audioTeacherKind(registries.teacherKinds));
-  return ['kws-mfcc-int8', 'speech-commands', 'audio_clips', ...Object.keys(FEATURE_FRONT_ENDS), 'audio'];
+  return ['kws_mfcc_int8', 'speech_commands', 'audio_clips', ...Object.keys(FEATURE_FRONT_ENDS), 'audio'];
 }

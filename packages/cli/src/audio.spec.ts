@@ -22,7 +22,7 @@ describe.runIf(hasShared)('audio: Speech Commands through the DS-CNN teacher and
   it('the imported DS-CNN scores the v0.01 sample (12-class protocol) through the TF MFCC front end, per class', async () => {
     const imported = await runCli(['teacher', 'import', DSCNN, '--out', 'dscnn', '--num-classes', '12', '--input-size', '49x10', '--json'], { cwd });
     expect(imported.code, imported.stderr).toBe(0);
-    const args = ['eval', '--model', 'dscnn', '--features', 'mlperf-mfcc', '--dataset', 'speech-commands:speechcommands/v0.01-sample'];
+    const args = ['eval', '--model', 'dscnn', '--features', 'mlperf_mfcc', '--dataset', 'speech_commands:speechcommands/v0.01-sample'];
     const result = (await runCli([...args, '--json'], { cwd, env })).json() as { top1: number; count: number; classNames: string[]; perClassAccuracy: number[]; confusion: number[][] };
     expect(result.count).toBe(330); // 300 clips + 10% silence crops
     expect(result.classNames).toEqual(['down', 'go', 'left', 'no', 'off', 'on', 'right', 'stop', 'up', 'yes', '_silence_', '_unknown_']);

@@ -12,6 +12,7 @@ import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { teacherCommand } from './commands/teacher.js';
 import { sweepCommand } from './commands/sweep.js';
+import { configCommand } from './commands/config.js';
 import { trainCommand } from './commands/train.js';
 import { videoCommand } from './commands/video.js';
 import { defaultIO, type CommandIO } from './io.js';
@@ -19,6 +20,7 @@ import { VERSION } from './version.js';
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CommandIO) => Promise<number>; summary: string }> = {
   train: { run: trainCommand, summary: 'train a student (distillation) or a teacher (supervised) from an experiment config' },
+  config: { run: configCommand, summary: 'config migrate <file ...>: rewrite configs of the old shape into {kind, ...args} (--check to only report)' },
   sweep: { run: sweepCommand, summary: 'run a grid of config values (--grid key=a,b,c), one run each, and write one comparison table' },
   eval: { run: evalCommand, summary: 'evaluate a trained run on a dataset' },
   image: { run: imageCommand, summary: 'single-image patch datasets: generate, analyze, bench' },

@@ -227,7 +227,7 @@ describe.runIf(existsSync(TFLITE_KWS))('teacher import: MLPerf Tiny DS-CNN (TFLi
     const int8 = (await runCli(['teacher', 'import', join(TFLITE_KWS, 'kws_ref_model.tflite'), '--out', 'int8', '--num-classes', '12', '--input-size', '49x10', '--json'], { cwd })).json() as { source: { extras: { inputScale: number; inputZeroPoint: number } } };
     const { inputScale, inputZeroPoint } = int8.source.extras;
     expect(inputZeroPoint).toBe(83);
-    const dataset = ['--dataset', 'kws-mfcc-int8:speechcommands/mlperf-kws-test-mfcc-int8', '--set', `dataset.scale=${inputScale}`, '--set', `dataset.zeroPoint=${inputZeroPoint}`, '--json'];
+    const dataset = ['--dataset', 'kws_mfcc_int8:speechcommands/mlperf-kws-test-mfcc-int8', '--set', `dataset.scale=${inputScale}`, '--set', `dataset.zeroPoint=${inputZeroPoint}`, '--json'];
     const a = (await runCli(['eval', '--model', 'fp32', ...dataset], { cwd, env: { AUGPRIOR_DATA: SHARED } })).json() as { top1: number; count: number; confusion: number[][] };
     const b = (await runCli(['eval', '--model', 'int8', ...dataset], { cwd, env: { AUGPRIOR_DATA: SHARED } })).json() as { top1: number; count: number };
     expect(a.count).toBe(1000);

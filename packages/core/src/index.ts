@@ -33,7 +33,8 @@ export { losses, klDistillation, crossEntropy, type LossFn, type LossInputs, typ
 export { optimizers, Adam, Sgd, type Optimizer, type OptimizerEntry } from './optim/optimizers.js';
 export { schedules, type LrAt, type ScheduleEntry } from './optim/schedules.js';
 
-export { ExperimentSchema, parseExperiment, loadExperiment, readConfigFile, configHash, RESUMABLE_FIELDS, type Experiment, type SectionValidators } from './config/experiment.js';
+export { ExperimentSchema, parseExperiment, loadExperiment, readConfigFile, configHash, argsOf, RESUMABLE_FIELDS, type Experiment, type ComponentSection, type SectionValidators } from './config/experiment.js';
+export { migrateExperimentConfig, RENAMED_KINDS, type Migration } from './config/migrate.js';
 export { applyOverrides, parseOverride, parseOverrideValue } from './config/overrides.js';
 export { formatZodIssues } from './config/zod-errors.js';
 

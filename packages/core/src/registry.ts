@@ -1,3 +1,4 @@
+import { RENAMED_KINDS } from './config/migrate.js';
 import { AugpriorError } from './errors.js';
 
 /**
@@ -17,8 +18,8 @@ export class Registry<T> {
   }
 
   register(name: string, entry: T): void {
-    if (!/^[a-z0-9_.-]+$/.test(name)) {
-      throw new AugpriorError('registry.bad-name', `${this.kind} name "${name}" must be lowercase snake_case`);
+    if (!/^[a-z0-9_.]+$/.test(name)) {
+      throw new AugpriorError('registry.bad-name', `${this.kind} name "${name}" must be lowercase snake_case (a-z, 0-9, _ and .)`);
     }
     if (this.entries.has(name)) {
       throw new AugpriorError('registry.duplicate', `${this.kind} "${name}" is already registered`);
@@ -33,6 +34,10 @@ export class Registry<T> {
   get(name: string): T {
     const entry = this.entries.get(name);
     if (entry === undefined) {
+      const renamed = RENAMED_KINDS[name];
+      if (renamed && this.entries.has(renamed)) {
+        throw new AugpriorError('registry.renamed', `${this.kind} "${name}" was renamed to "${renamed}" (every registry key is snake_case now)`, `use "${renamed}"; npx augprior config migrate <config.json> rewrites a config`);
+      }
       throw new AugpriorError(
         'registry.unknown',
         `unknown ${this.kind} "${name}"; known: ${this.list().join(', ') || '(none)'}`,

@@ -55,7 +55,7 @@ export function registerImage(registries: FrontEndRegistries): string[] {
       return cifarImageSet({ path: where(path, dataRoot, cwd), numClasses: 100, ...(limit ? { limit } : {}) });
     },
   });
-  registries.evalSets.register('cifar10-bin', {
+  registries.evalSets.register('cifar10_bin', {
     modality: 'image',
     description: 'CIFAR-10 official binary batches (test_batch.bin)',
     args: CifarArgs,
@@ -64,7 +64,7 @@ export function registerImage(registries: FrontEndRegistries): string[] {
       return cifarBinarySet({ path: where(path, dataRoot, cwd), numClasses: 10, classNames: CIFAR10_CLASSES, ...(limit ? { limit } : {}) });
     },
   });
-  registries.evalSets.register('cifar100-bin', {
+  registries.evalSets.register('cifar100_bin', {
     modality: 'image',
     description: 'CIFAR-100 official binary batch (test.bin; fine labels)',
     args: CifarArgs,
@@ -94,5 +94,5 @@ export function registerImage(registries: FrontEndRegistries): string[] {
     args: ImagePatchesArgs,
     open: async (args, context) => imagePatchesSource(ImagePatchesArgs.parse(args), context),
   });
-  return ['cifar10', 'cifar100', 'cifar10-bin', 'cifar100-bin', 'imagenet', 'image_patches'];
+  return ['cifar10', 'cifar100', 'cifar10_bin', 'cifar100_bin', 'imagenet', 'image_patches'];
 }

@@ -38,7 +38,7 @@ export const EvalConfigSchema = z.strictObject({
   model: z.string().min(1),
   /** Without `kind`, these fields override the run's own eval section (e.g. --set dataset.limit=100). */
   dataset: z.looseObject({ kind: z.string().optional() }).optional(),
-  /** A feature front end for a teacher dir whose network takes features (e.g. mlperf-mfcc for the KWS DS-CNN). */
+  /** A feature front end for a teacher dir whose network takes features (e.g. mlperf_mfcc for the KWS DS-CNN). */
   features: z.looseObject({ kind: z.string() }).optional(),
   batchSize: z.number().int().positive().default(256),
   engine: z

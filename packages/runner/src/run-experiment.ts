@@ -118,7 +118,7 @@ export async function runExperiment(e: Experiment, context: RunnerContext = {}, 
 
 async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnType<typeof selectEngine>>, ctx: ResolvedContext, context: RunnerContext, options: RunOptions): Promise<RunOutcome> {
   const open = { dataRoot: ctx.dataRoot, seed: e.seed, cwd: ctx.cwd, runsDir: ctx.runsDir };
-  const student = createModel(e.student.arch, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed);
+  const student = createModel(e.student.kind, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed);
   const trainData = await dataSources.get(e.data.kind).open(splitKind(e.data)[1], open);
   const studentFeatures = e.student.features ? createFeatureExtractor(e.student.features) : undefined;
   if (studentFeatures) ctx.log(`[augprior] student features: ${studentFeatures.description}`);

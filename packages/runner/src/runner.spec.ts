@@ -36,7 +36,7 @@ describe('runExperiment / evaluateModel', () => {
 describe('runSweep', () => {
   it('parses grids like --set values', () => {
     expect(parseGrid('optimizer.lr=0.001,0.003')).toEqual({ key: 'optimizer.lr', values: [0.001, 0.003] });
-    expect(parseGrid('loss.name=kl_divergence,cross_entropy')).toEqual({ key: 'loss.name', values: ['kl_divergence', 'cross_entropy'] });
+    expect(parseGrid('loss.kind=kl_divergence,cross_entropy')).toEqual({ key: 'loss.kind', values: ['kl_divergence', 'cross_entropy'] });
     expect(parseGrid('data.sizes=[[8,8],[16,16]]')).toEqual({ key: 'data.sizes', values: [[8, 8], [16, 16]] });
     expect(() => parseGrid('nokey')).toThrow(/key=a,b,c/);
   });

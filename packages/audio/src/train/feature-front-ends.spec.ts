@@ -19,7 +19,7 @@ describe('feature front ends on waveform batches', () => {
     const data = clips(3);
     const x = tf.tensor4d(data, [3, 1, SR, 1]);
     const before = tf.memory().numTensors;
-    const mfcc = FEATURE_FRONT_ENDS['mlperf-mfcc'].create({});
+    const mfcc = FEATURE_FRONT_ENDS['mlperf_mfcc'].create({});
     expect(mfcc.outputShape([1, SR, 1])).toEqual([49, 10, 1]);
     const y = tf.tidy(() => mfcc.apply(x));
     expect(y.shape).toEqual([3, 49, 10, 1]);
@@ -37,7 +37,7 @@ describe('feature front ends on waveform batches', () => {
     const data = clips(2);
     const x = tf.tensor4d(data, [2, 1, SR, 1]);
     const identity: SpecPlan = { kind: 'spec-augment/1', time: [[], []], freq: [[], []], mix: null };
-    for (const name of ['mlperf-mfcc', 'logmel', 'mfcc'] as const) {
+    for (const name of ['mlperf_mfcc', 'logmel', 'mfcc'] as const) {
       const fe = FEATURE_FRONT_ENDS[name].create({});
       const plain = fe.apply(x);
       const planned = fe.apply(x, identity as unknown as Readonly<Record<string, unknown>>);
@@ -56,7 +56,7 @@ describe('feature front ends on waveform batches', () => {
     }
     // Cutmix over the second half: the student's (log-mel) and the teacher's (MFCC) late frames come from the partner.
     const cut: SpecPlan = { kind: 'spec-augment/1', time: [[], []], freq: [[], []], mix: { mode: 'cutmix', span: [0.5, 1], partner: [1, 0] } };
-    const teacherFe = FEATURE_FRONT_ENDS['mlperf-mfcc'].create({});
+    const teacherFe = FEATURE_FRONT_ENDS['mlperf_mfcc'].create({});
     const plain = teacherFe.apply(x).dataSync();
     const mixed = teacherFe.apply(x, cut as unknown as Readonly<Record<string, unknown>>).dataSync();
     const row = (a: Float32Array | Uint8Array | Int32Array, i: number, f: number) => Array.from(a.subarray((i * 49 + f) * 10, (i * 49 + f + 1) * 10));
@@ -74,7 +74,7 @@ describe('feature front ends on waveform batches', () => {
       },
       { description: 'probe', numClasses: 2, dispose: () => {} },
     );
-    const teacher = withFeatureFrontEnd(inner, FEATURE_FRONT_ENDS['mlperf-mfcc'].create({}));
+    const teacher = withFeatureFrontEnd(inner, FEATURE_FRONT_ENDS['mlperf_mfcc'].create({}));
     const x = tf.tensor4d(clips(2), [2, 1, SR, 1]);
     const plan = drawSpecPlan(SpecAugmentSchema.parse({}), 2, 1, 8000, Rng.derive(1));
     const before = tf.memory().numTensors;

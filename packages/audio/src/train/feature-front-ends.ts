@@ -1,7 +1,7 @@
 /**
  * Waveform batches [n, 1, samples, 1] -> feature batches [n, frames, coefficients, 1], as core
  * `FeatureExtractor`s chosen by name in a config (`student.features`, an audio teacher's
- * `features`): `mlperf-mfcc` (the KWS teacher's exact TF pipeline), `logmel` and `mfcc` (meyda
+ * `features`): `mlperf_mfcc` (the KWS teacher's exact TF pipeline), `logmel` and `mfcc` (meyda
  * conventions, vectorised). A batch's SpecAugment/mix plan is applied at the log-mel stage.
  * Features are computed on the CPU from the batch's values (the FFT front ends are not tensor ops).
  */
@@ -21,7 +21,7 @@ export function tensorFrontEnd(extractor: ClipFeatureExtractor): FeatureExtracto
     outputShape(shape) {
       const [h, w, c] = shape;
       if (shape.length !== 3 || h !== 1 || c !== 1 || w! > clipSamples) {
-        throw new AugpriorError('features.input-shape', `${extractor.description} takes waveform batches [n, 1, <= ${clipSamples}, 1], got [n, ${h}, ${w}, ${c}]`, 'use an audio data source (audio_clips, speech-commands) with an audio front end');
+        throw new AugpriorError('features.input-shape', `${extractor.description} takes waveform batches [n, 1, <= ${clipSamples}, 1], got [n, ${h}, ${w}, ${c}]`, 'use an audio data source (audio_clips, speech_commands) with an audio front end');
       }
       return [frames, coefficients, 1];
     },
@@ -77,7 +77,7 @@ export const LogMelArgs = z.strictObject({
 export const MfccArgs = LogMelArgs.extend({ coefficients: z.number().int().positive().default(13) });
 
 export const FEATURE_FRONT_ENDS = {
-  'mlperf-mfcc': {
+  mlperf_mfcc: {
     description: 'the MLPerf Tiny KWS MFCC (TF pipeline: max-normalise, 30/20 ms periodic-Hann STFT, 40 mel 20-4000 Hz, log, DCT; 49x10)',
     args: TfMfccArgs,
     create: (args: Record<string, unknown>) => tensorFrontEnd(createTfMfcc(TfMfccArgs.parse(args))),

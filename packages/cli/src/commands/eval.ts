@@ -11,7 +11,7 @@ export const EVAL_HELP = `augprior eval --model <run-dir | teacher-dir> [--datas
 Evaluates a model on a dataset: the newest checkpoint of a training run, or a teacher converted by
 \`augprior teacher import\` (its own input preprocessing applied). The dataset defaults to the run's
 eval section; e.g. --dataset cifar10:cifar10/test-jpeg (relative paths are under the data root,
-./paths under the working directory) or cifar10-bin:<dir>. Accuracies are FRACTIONS in [0, 1].
+./paths under the working directory) or cifar10_bin:<dir>. Accuracies are FRACTIONS in [0, 1].
 With --config, the JSON holds {model, dataset, batchSize, engine}. Writes an augprior-result/1
 record (metrics with 95% bootstrap intervals) to --out, default <run>/evals/<dataset>-<hash>.json
 for a run and $AUGPRIOR_RUNS (default runs)/evals/<teacher>-on-<dataset>/result.json for a teacher dir.`;

@@ -1,6 +1,6 @@
 /** `augprior train`: config -> engine -> data, teacher, student -> the core trainer -> result.json. */
 import { resolve } from 'node:path';
-import { AugpriorError, RESUMABLE_FIELDS, RunDir, parseExperiment, readConfigFile, resolveDataRoot, sectionValidators, type Experiment, type MetricsRecord, type ProgressMode } from '@augprior/core';
+import { AugpriorError, RESUMABLE_FIELDS, RunDir, migrateExperimentConfig, parseExperiment, readConfigFile, resolveDataRoot, sectionValidators, type Experiment, type MetricsRecord, type ProgressMode } from '@augprior/core';
 import type { RunResult } from '@augprior/eval';
 import { registerFrontEnds, runExperiment } from '@augprior/runner';
 import { emitResult, note, type CommandIO } from '../io.js';
@@ -35,7 +35,11 @@ function resolveConfig(flags: Flags, io: CommandIO): { experiment: Experiment; r
   const resumeDir = stringFlag(flags, 'resume');
   if (resumeDir) {
     const run = RunDir.open(resolve(io.cwd, resumeDir));
-    const original = run.readConfig() as Record<string, unknown>;
+    const saved = migrateExperimentConfig(run.readConfig());
+    // A run made before the {kind, ...args} shape resumes with its config read in the new shape;
+    // its checkpoints' fingerprints are over the old one, so the resume asks for --allow-changed.
+    if (saved.changes.length) note(io, `run ${run.path} has the old config shape (${saved.changes.length} fields); reading it as migrated (npx augprior config migrate ${run.configPath} rewrites the file; resuming needs --allow-changed once)`);
+    const original = saved.config as Record<string, unknown>;
     const changed = applyCommandLine(original, flags, io.env, SHORTHANDS);
     for (const key of Object.keys(changed)) {
       if (JSON.stringify(changed[key]) !== JSON.stringify(original[key]) && !RESUMABLE_FIELDS.has(key)) {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sectionValidators } from '../data/registries.js';
 import { configHash, parseExperiment } from './experiment.js';
+import { Registry } from '../registry.js';
+import { migrateExperimentConfig } from './migrate.js';
 import { applyOverrides } from './overrides.js';
 
 const base = {
@@ -8,7 +10,7 @@ const base = {
   mode: 'distill',
   data: { kind: 'synthetic_single_image' },
   teacher: { kind: 'run', path: 'runs/x' },
-  student: { arch: 'resnet8', numClasses: 10 },
+  student: { kind: 'resnet8', numClasses: 10 },
   batchSize: 8,
   maxSteps: 10,
 };
@@ -18,21 +20,38 @@ const parse = (raw: unknown) => parseExperiment(raw, sectionValidators, 'unit.js
 describe('parseExperiment', () => {
   it('fills defaults: KL loss for distill, Adam 1e-3, constant schedule, auto engine', () => {
     const e = parse(base);
-    expect(e.loss).toEqual({ name: 'kl_divergence', args: { temperature: 8, scaleByTemperatureSquared: false, classBalancePower: 0 } });
-    expect(e.optimizer).toMatchObject({ name: 'adam', lr: 1e-3, args: { betas: [0.9, 0.999] } });
+    expect(e.loss).toEqual({ kind: 'kl_divergence', temperature: 8, scaleByTemperatureSquared: false, classBalancePower: 0 });
+    expect(e.optimizer).toMatchObject({ kind: 'adam', lr: 1e-3, betas: [0.9, 0.999] });
+    expect(e.schedule).toEqual({ kind: 'constant', warmupSteps: 0 });
     expect(e.engine.backend).toBe('auto');
     expect(e.data).toMatchObject({ kind: 'synthetic_single_image', imageSize: 16 });
   });
   it('names the file and field of every problem', () => {
     expect(() => parse({ ...base, batchSize: 'big' })).toThrow(/unit\.json: batchSize: .*number/);
-    expect(() => parse({ ...base, student: { arch: 'resnet9', numClasses: 10 } })).toThrow(/student\.arch: unknown model "resnet9"; known: .*resnet20/);
-    expect(() => parse({ ...base, optimizer: { name: 'adam', args: { beta: 0.9 } } })).toThrow(/optimizer\.args: .*beta/);
+    expect(() => parse({ ...base, student: { kind: 'resnet9', numClasses: 10 } })).toThrow(/student\.kind: unknown model "resnet9"; known: .*resnet20/);
+    expect(() => parse({ ...base, optimizer: { kind: 'adam', beta: 0.9 } })).toThrow(/optimizer: .*beta/);
+    expect(() => parse({ ...base, student: { kind: 'resnet8', numClasses: 10, width: 2 } })).toThrow(/student: unrecognized key\(s\) "width"/);
     expect(() => parse({ ...base, data: { kind: 'synthetic_single_image', imagesize: 3 } })).toThrow(/data: .*imagesize/);
     expect(() => parse({ ...base, lr: 0.1 })).toThrow(/Unrecognized key.*lr/);
     expect(() => parse({ ...base, maxSteps: undefined })).toThrow(/maxSteps: set maxSteps or maxMinutes/);
     expect(() => parse({ ...base, teacher: undefined })).toThrow(/teacher: distill mode needs a teacher/);
-    expect(() => parse({ ...base, mode: 'supervised', loss: { name: 'kl_divergence' } })).toThrow(/loss\.name: kl_divergence needs a teacher/);
-    expect(() => parse({ ...base, schedule: { name: 'cosine' }, maxSteps: undefined, maxMinutes: 5 })).toThrow(/cosine .*maxSteps/);
+    expect(() => parse({ ...base, mode: 'supervised', loss: { kind: 'kl_divergence' } })).toThrow(/loss\.kind: kl_divergence needs a teacher/);
+    expect(() => parse({ ...base, schedule: { kind: 'cosine' }, maxSteps: undefined, maxMinutes: 5 })).toThrow(/cosine .*maxSteps/);
+  });
+  it('refuses the old shape, naming each old field and the migrate command', () => {
+    const old = { ...base, student: { arch: 'resnet8', numClasses: 10 }, loss: { name: 'kl_divergence', args: { temperature: 4 } }, eval: { kind: 'cifar10-bin', path: 'x' } };
+    expect(() => parse(old)).toThrow(/unit\.json has the config shape from before .*student\.arch is now student\.kind; loss\.name is now loss\.kind; loss\.args\.temperature is now loss\.temperature; eval\.kind: "cifar10-bin" is now "cifar10_bin"/);
+    expect(() => parse(old)).toThrow(expect.objectContaining({ code: 'config.old-shape', hint: expect.stringMatching(/augprior config migrate unit\.json/) }));
+    const { config, changes } = migrateExperimentConfig(old);
+    expect(changes).toHaveLength(4);
+    expect(config).toMatchObject({ student: { kind: 'resnet8' }, loss: { kind: 'kl_divergence', temperature: 4 }, eval: { kind: 'cifar10_bin' } });
+    expect(migrateExperimentConfig(config)).toEqual({ config, changes: [] });
+  });
+  it('says a renamed kind was renamed, also where a registry is asked directly', () => {
+    expect(() => parse({ ...base, student: { kind: 'resnet8', numClasses: 10, features: { kind: 'mlperf-mfcc' } } })).toThrow(/student\.features\.kind: "mlperf-mfcc" is now "mlperf_mfcc"/);
+    const sets = Registry.from('eval set', [['cifar10_bin', 1]]);
+    expect(() => sets.get('cifar10-bin')).toThrow(/eval set "cifar10-bin" was renamed to "cifar10_bin"/);
+    expect(() => sets.get('cifar11')).toThrow(/unknown eval set "cifar11"; known: cifar10_bin/);
   });
   it('hashes the resolved config stably, whatever the key order', () => {
     const a = parse(base);
@@ -56,8 +75,8 @@ describe('applyOverrides', () => {
   });
 
   it('sets nested keys with JSON-typed values without touching the input', () => {
-    const out = applyOverrides(base, ['optimizer.lr=0.01', 'student.arch=resnet20', 'maxSteps=5', 'data.flip=false', 'description=two words']);
-    expect(out).toMatchObject({ optimizer: { lr: 0.01 }, student: { arch: 'resnet20', numClasses: 10 }, maxSteps: 5, data: { flip: false }, description: 'two words' });
+    const out = applyOverrides(base, ['optimizer.lr=0.01', 'student.kind=resnet20', 'maxSteps=5', 'data.flip=false', 'description=two words']);
+    expect(out).toMatchObject({ optimizer: { lr: 0.01 }, student: { kind: 'resnet20', numClasses: 10 }, maxSteps: 5, data: { flip: false }, description: 'two words' });
     expect(base).not.toHaveProperty('optimizer');
   });
   it('goes through the same validation as the file', () => {

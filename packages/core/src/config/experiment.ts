@@ -1,8 +1,10 @@
 /**
  * The experiment config: one JSON file in experiments/, validated once at load, saved resolved
- * (defaults filled in) into the run directory. Components are a registry name plus arguments
- * (torchdistill's key + kwargs), so `parseExperiment` can check every name and argument before a
- * single tensor is allocated, and report the exact field that is wrong.
+ * (defaults filled in) into the run directory. Every component section has one shape, `{kind,
+ * ...args}` (torchdistill's key + kwargs, flattened): the registry entry named by `kind` validates
+ * the rest, so `parseExperiment` checks every name and argument before a single tensor is
+ * allocated and reports the exact field that is wrong. Configs of the shape before that are
+ * refused with `config.old-shape` (see migrate.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { models } from '../models/index.js';
 import { optimizers } from '../optim/optimizers.js';
 import { schedules } from '../optim/schedules.js';
 import type { Registry } from '../registry.js';
+import { migrateExperimentConfig, RENAMED_KINDS } from './migrate.js';
 import { applyOverrides } from './overrides.js';
 import { formatZodIssues } from './zod-errors.js';
 
@@ -44,19 +47,18 @@ export const ExperimentSchema = z
     data: kindWithArgs,
     eval: kindWithArgs.optional(),
     teacher: kindWithArgs.optional(),
-    student: z.strictObject({
-      arch: z.string(),
+    student: z.looseObject({
+      /** The model registry name (resnet20, dscnn_s, ...). */
+      kind: z.string().min(1),
       numClasses: z.number().int().positive(),
       inChannels: z.number().int().positive().default(3),
       normalize: NormalizationSchema.optional(),
       /** A feature front end between the raw batch (a waveform) and the student (e.g. log-mel). */
       features: kindWithArgs.optional(),
     }),
-    loss: z.strictObject({ name: z.string(), args: z.record(z.string(), z.unknown()).default({}) }).optional(),
-    optimizer: z
-      .strictObject({ name: z.string().default('adam'), lr: z.number().positive().default(1e-3), args: z.record(z.string(), z.unknown()).default({}) })
-      .default({ name: 'adam', lr: 1e-3, args: {} }),
-    schedule: z.strictObject({ name: z.string().default('constant'), args: z.record(z.string(), z.unknown()).default({}) }).default({ name: 'constant', args: {} }),
+    loss: kindWithArgs.optional(),
+    optimizer: z.looseObject({ kind: z.string().min(1).default('adam'), lr: z.number().positive().default(1e-3) }).default({ kind: 'adam', lr: 1e-3 }),
+    schedule: kindWithArgs.default({ kind: 'constant' }),
     batchSize: z.number().int().positive(),
     /** Budgets: training stops at whichever comes first (at least one is required). */
     maxSteps: z.number().int().positive().optional(),
@@ -73,7 +75,22 @@ export const ExperimentSchema = z
   .refine((e) => e.maxSteps !== undefined || e.maxMinutes !== undefined, { message: 'set maxSteps or maxMinutes (a run needs a budget)', path: ['maxSteps'] })
   .refine((e) => e.mode !== 'distill' || e.teacher !== undefined, { message: 'distill mode needs a teacher', path: ['teacher'] });
 
-export type Experiment = z.infer<typeof ExperimentSchema> & { loss: { name: string; args: Record<string, unknown> } };
+/** A component section after validation: its kind plus the registry entry's resolved arguments. */
+export type ComponentSection = { kind: string } & Record<string, unknown>;
+
+export type Experiment = Omit<z.infer<typeof ExperimentSchema>, 'loss' | 'optimizer' | 'schedule'> & {
+  loss: ComponentSection;
+  optimizer: ComponentSection & { lr: number };
+  schedule: ComponentSection;
+};
+
+/** The arguments of a section for its registry entry: everything but `kind` (and the named extras). */
+export function argsOf(section: { kind: string }, ...extras: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(section).filter(([key]) => key !== 'kind' && !extras.includes(key)));
+}
+
+// The student's own fields; the rest of the section would be the model's arguments, and models take none yet.
+const STUDENT_FIELDS = new Set(['kind', 'numClasses', 'inChannels', 'normalize', 'features']);
 
 /** Registries that validate the `kind`-selected sections (front ends add their kinds to these). */
 export interface SectionValidators {
@@ -94,29 +111,46 @@ function checkArgs(source: string, field: string, schema: z.ZodType, value: unkn
 }
 
 function checkName<T>(source: string, field: string, registry: Registry<T>, name: string): T {
-  if (!registry.has(name)) fail(source, `${field}: unknown ${registry.kind} "${name}"; known: ${registry.list().join(', ')}`);
+  if (!registry.has(name)) {
+    const renamed = RENAMED_KINDS[name];
+    if (renamed && registry.has(renamed)) fail(source, `${field}: "${name}" was renamed to "${renamed}" (every registry key is snake_case now)`);
+    fail(source, `${field}: unknown ${registry.kind} "${name}"; known: ${registry.list().join(', ')}`);
+  }
   return registry.get(name);
 }
 
-function checkKindSection(source: string, field: string, registry: Registry<{ args: z.ZodType }>, section: { kind: string }): Record<string, unknown> {
+/** Checks `kind` against the registry and the rest of the section against that entry's schema. */
+function checkKindSection(source: string, field: string, registry: Registry<{ args: z.ZodType }>, section: { kind: string }, extras: Record<string, unknown> = {}): ComponentSection {
   const entry = checkName(source, `${field}.kind`, registry, section.kind);
-  const { kind, ...args } = section;
-  return { kind, ...checkArgs(source, field, entry.args, args) };
+  const args = argsOf(section, ...Object.keys(extras));
+  return { kind: section.kind, ...extras, ...checkArgs(source, field, entry.args, args) };
+}
+
+/** Refuses the config shape before `{kind, ...args}`, naming each old field and the migrate command. */
+function refuseOldShape(source: string, raw: unknown): void {
+  const { changes } = migrateExperimentConfig(raw);
+  if (changes.length === 0) return;
+  throw new AugpriorError(
+    'config.old-shape',
+    `${source} has the config shape from before every section became {kind, ...args}: ${changes.join('; ')}`,
+    `rewrite the file with: npx augprior config migrate ${source} (a --set of the old shape, e.g. loss.args.temperature=1, is now loss.temperature=1)`,
+  );
 }
 
 /** Validates a raw config (after overrides) and fills every default. */
 export function parseExperiment(raw: unknown, validators: SectionValidators, source = 'config'): Experiment {
+  refuseOldShape(source, raw);
   const parsed = ExperimentSchema.safeParse(raw);
   if (!parsed.success) fail(source, formatZodIssues(parsed.error));
   const e = parsed.data;
-  const loss = e.loss ?? { name: e.mode === 'distill' ? 'kl_divergence' : 'cross_entropy', args: {} };
-  const lossEntry = checkName(source, 'loss.name', losses, loss.name);
-  if (lossEntry.needs === 'teacher' && e.mode !== 'distill') fail(source, `loss.name: ${loss.name} needs a teacher, but mode is "${e.mode}"`);
-  if (lossEntry.needs === 'labels' && e.mode !== 'supervised') fail(source, `loss.name: ${loss.name} needs labels, but mode is "${e.mode}"`);
-  checkName(source, 'student.arch', models, e.student.arch);
-  const optimizerEntry = checkName(source, 'optimizer.name', optimizers, e.optimizer.name);
-  const scheduleEntry = checkName(source, 'schedule.name', schedules, e.schedule.name);
-  if (e.schedule.name === 'cosine' && e.maxSteps === undefined) fail(source, 'schedule.name: cosine decays to the last step, so it needs maxSteps');
+  const lossSection = e.loss ?? { kind: e.mode === 'distill' ? 'kl_divergence' : 'cross_entropy' };
+  const lossEntry = checkName(source, 'loss.kind', losses, lossSection.kind);
+  if (lossEntry.needs === 'teacher' && e.mode !== 'distill') fail(source, `loss.kind: ${lossSection.kind} needs a teacher, but mode is "${e.mode}"`);
+  if (lossEntry.needs === 'labels' && e.mode !== 'supervised') fail(source, `loss.kind: ${lossSection.kind} needs labels, but mode is "${e.mode}"`);
+  checkName(source, 'student.kind', models, e.student.kind);
+  const unknownStudent = Object.keys(e.student).filter((key) => !STUDENT_FIELDS.has(key));
+  if (unknownStudent.length) fail(source, `student: unrecognized key(s) ${unknownStudent.map((k) => `"${k}"`).join(', ')} (a student has kind, numClasses, inChannels, normalize, features)`);
+  if (e.schedule.kind === 'cosine' && e.maxSteps === undefined) fail(source, 'schedule.kind: cosine decays to the last step, so it needs maxSteps');
   if (e.student.normalize && e.student.normalize.mean.length !== e.student.normalize.std.length) fail(source, 'student.normalize: mean and std must have the same length');
   let student = e.student;
   if (e.student.features) {
@@ -129,9 +163,9 @@ export function parseExperiment(raw: unknown, validators: SectionValidators, sou
     data: checkKindSection(source, 'data', validators.data, e.data) as Experiment['data'],
     eval: e.eval ? (checkKindSection(source, 'eval', validators.eval, e.eval) as Experiment['eval']) : undefined,
     teacher: e.teacher ? (checkKindSection(source, 'teacher', validators.teacher, e.teacher) as Experiment['teacher']) : undefined,
-    loss: { name: loss.name, args: checkArgs(source, 'loss.args', lossEntry.args, loss.args) },
-    optimizer: { ...e.optimizer, args: checkArgs(source, 'optimizer.args', optimizerEntry.args, e.optimizer.args) },
-    schedule: { ...e.schedule, args: checkArgs(source, 'schedule.args', scheduleEntry.args, e.schedule.args) },
+    loss: checkKindSection(source, 'loss', losses, lossSection),
+    optimizer: checkKindSection(source, 'optimizer', optimizers, e.optimizer, { lr: e.optimizer.lr }) as Experiment['optimizer'],
+    schedule: checkKindSection(source, 'schedule', schedules, e.schedule),
   };
 }
 

@@ -1,6 +1,7 @@
 /** A teacher made from an earlier augprior run: its architecture, normalisation and last weights. */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { migrateExperimentConfig } from '../config/migrate.js';
 import { AugpriorError } from '../errors.js';
 import { createModel } from '../models/index.js';
 import type { Classifier } from '../models/classifier.js';
@@ -19,7 +20,7 @@ export const TeacherFromRunArgs = z.strictObject({
 const RunConfigSubset = z.looseObject({
   seed: z.number().int().default(0),
   student: z.looseObject({
-    arch: z.string(),
+    kind: z.string(),
     numClasses: z.number().int().positive(),
     inChannels: z.number().int().positive().default(3),
     normalize: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }).optional(),
@@ -39,12 +40,13 @@ export interface LoadedRunModel {
 /** Rebuilds the model a run trained and loads its newest checkpoint. */
 export function loadRunModel(path: string): LoadedRunModel {
   const run = RunDir.open(path);
-  const parsed = RunConfigSubset.safeParse(run.readConfig());
+  // Runs made before the {kind, ...args} config shape keep working as teachers.
+  const parsed = RunConfigSubset.safeParse(migrateExperimentConfig(run.readConfig()).config);
   if (!parsed.success) throw new AugpriorError('run.bad-config', `${run.configPath} does not describe a model: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   const latest = listCheckpoints(run.checkpointsDir)[0];
   if (!latest) throw new AugpriorError('run.no-checkpoint', `run ${run.path} has no checkpoint yet`, 'train it first (or let it reach its first checkpointEvery)');
   const { student } = parsed.data;
-  const model = createModel(student.arch, { numClasses: student.numClasses, inChannels: student.inChannels }, parsed.data.seed);
+  const model = createModel(student.kind, { numClasses: student.numClasses, inChannels: student.inChannels }, parsed.data.seed);
   loadModelWeights(latest.path, model);
   return { model, normalize: student.normalize, features: student.features, checkpoint: latest.path, step: latest.step };
 }

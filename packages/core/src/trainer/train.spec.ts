@@ -22,7 +22,7 @@ function experiment(overrides: Record<string, unknown> = {}) {
       name: 'unit',
       mode: 'supervised',
       data: { kind: 'synthetic_shapes', imageSize: 8, numClasses: 4 },
-      student: { arch: 'resnet8', numClasses: 4 },
+      student: { kind: 'resnet8', numClasses: 4 },
       batchSize: 8,
       maxSteps: 50,
       logEvery: 5,

@@ -5,7 +5,7 @@
  */
 import { tf, type Tensor } from '../tf.js';
 import { AugpriorError } from '../errors.js';
-import type { Experiment } from '../config/experiment.js';
+import { argsOf, type Experiment } from '../config/experiment.js';
 import { losses } from '../losses/index.js';
 import type { Classifier } from '../models/classifier.js';
 import { optimizers } from '../optim/optimizers.js';
@@ -92,9 +92,9 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   // --- init: optimizer, schedule, loss; then restore the newest checkpoint if there is one
   const params = student.namedParameters();
   const paramNameByVariable = new Map(params.map(([name, v]) => [v.name, name]));
-  const optimizer = optimizers.get(e.optimizer.name).create(e.optimizer.args);
-  const lrAt = schedules.get(e.schedule.name).create(e.schedule.args, { baseLr: e.optimizer.lr, totalSteps: e.maxSteps });
-  const lossFn = losses.get(e.loss.name).create(e.loss.args);
+  const optimizer = optimizers.get(e.optimizer.kind).create(argsOf(e.optimizer, 'lr'));
+  const lrAt = schedules.get(e.schedule.kind).create(argsOf(e.schedule), { baseLr: e.optimizer.lr, totalSteps: e.maxSteps });
+  const lossFn = losses.get(e.loss.kind).create(argsOf(e.loss));
   // The trainer's own stream (checkpointed, so a resumed run continues it; data sources draw their own).
   let rng = Rng.derive(e.seed, RNG_STREAMS.train);
   let state: TrainerState = { step: 0, samplesSeen: 0, elapsedSeconds: 0, rngState: rng.state(), window: emptyWindow() };
