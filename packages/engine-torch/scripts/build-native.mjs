@@ -6,7 +6,7 @@
 // With --optional, a machine without libtorch gets one line saying so and exit code 0, so
 // `npm ci` still succeeds and `--backend auto` falls through to the next engine.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,10 @@ const optional = process.argv.includes('--optional');
 const force = process.argv.includes('--force');
 const out = resolve(process.env.AUGPRIOR_TORCH_BUILD_DIR ?? join(root, 'build'), 'augprior_torch.node');
 const infoPath = join(dirname(out), 'info.json');
-const sources = [join(root, 'native', 'augprior_torch.cc')];
+// Every .cc in native/ is one translation unit of the addon; headers only count for staleness.
+const nativeDir = join(root, 'native');
+const nativeFiles = readdirSync(nativeDir).sort().map((f) => join(nativeDir, f));
+const sources = nativeFiles.filter((f) => f.endsWith('.cc'));
 
 function say(line) {
   process.stderr.write(`[engine-torch] ${line}\n`);
@@ -42,7 +45,7 @@ function upToDate(libtorch) {
   if (force || !existsSync(out) || !existsSync(infoPath)) return false;
   const info = JSON.parse(readFileSync(infoPath, 'utf8'));
   const built = statSync(out).mtimeMs;
-  return info.libtorch === libtorch.root && info.fingerprint === libtorchFingerprint(libtorch) && sources.every((s) => statSync(s).mtimeMs < built) && statSync(fileURLToPath(import.meta.url)).mtimeMs < built;
+  return info.libtorch === libtorch.root && info.fingerprint === libtorchFingerprint(libtorch) && nativeFiles.every((s) => statSync(s).mtimeMs < built) && statSync(fileURLToPath(import.meta.url)).mtimeMs < built;
 }
 
 let libtorch;

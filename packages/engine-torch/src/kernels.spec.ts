@@ -2,11 +2,11 @@
  * Every native kernel against tfjs' cpu backend: values and gradients within 1e-4 of the
  * reference's scale. Skips (saying why) where the addon is not built, i.e. no libtorch.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS, ADDON_PATH, fallbackKernels, registerTorchBackend } from './index.js';
+import { ADAPTERS, ADDON_PATH, fallbackKernels, loadNative, registerTorchBackend } from './index.js';
 
 const built = existsSync(ADDON_PATH);
 
@@ -196,4 +196,20 @@ describe.skipIf(!built)('torch kernels match the cpu backend (values and gradien
 });
 
 // A skip, counted as skipped with its reason, never as a pass.
+describe.skipIf(!built)('the native op table', () => {
+  it('holds every op name the adapters call (the names live once, in the addon; kernels.ts only calls them)', () => {
+    const { ops, elementwiseOps } = loadNative().addon.info();
+    const source = readFileSync(new URL('./kernels.ts', import.meta.url), 'utf8');
+    const called = new Set([...source.matchAll(/\b(?:run|runMany)\(b, '([a-z_0-9]+)'|\b(?:unary|binary)\('([a-z_0-9]+)'\)/g)].map((m) => m[1] ?? m[2]));
+    expect(called.size).toBeGreaterThan(80);
+    expect([...called].filter((name) => !ops.includes(name!))).toEqual([]);
+    expect(new Set(ops).size).toBe(ops.length);
+    expect(elementwiseOps.filter((name) => !ops.includes(name))).toEqual([]);
+    // Scalars of these stay on the host on a GPU; a gradient or constructor must not be among them.
+    expect(elementwiseOps).toEqual(expect.arrayContaining(['add', 'mul', 'sqrt', 'cast', 'clip', 'leaky_relu', 'identity']));
+    expect(elementwiseOps).not.toContain('elu_grad');
+    expect(elementwiseOps).not.toContain('conv');
+  });
+});
+
 if (!built) it.skip(`torch kernels skipped: ${ADDON_PATH} is not built (no libtorch on this machine; "npm run setup" installs libtorch-dev)`, () => {});

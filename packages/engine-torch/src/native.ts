@@ -17,7 +17,8 @@ export interface NativeAddon {
   strides(handle: NativeHandle): number[];
   configure(options: { threads?: number; device?: string; cachingAllocator?: boolean }): void;
   emptyCache(): void;
-  info(): { torchVersion: string; threads: number; cuda: boolean; device: string; liveTensors: number; cachedBytes: number; mallocInUseBytes: number; ops: string[] };
+  /** `ops`: the addon's one table of op names; `elementwiseOps`: those that may read host scalars (see op_table.cc). */
+  info(): { torchVersion: string; threads: number; cuda: boolean; device: string; liveTensors: number; cachedBytes: number; mallocInUseBytes: number; ops: string[]; elementwiseOps: string[] };
 }
 
 export interface BuildInfo {
