@@ -1,14 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataSources, evalSets, featureExtractors, selectEngine, teacherKinds } from '@augprior/core';
+import { dataSources, evalSets, featureExtractors, modalities, selectEngine, teacherKinds } from '@augprior/core';
 import { describe, expect, it } from 'vitest';
 import { kwsMfccInt8Set, registerAudio } from './index.js';
 
 describe('audio front end', () => {
   it('registers its eval sets, data source, feature front ends and teacher kind without disturbing the built-ins', () => {
     const before = evalSets.list();
-    const added = registerAudio({ dataSources, evalSets, teacherKinds, featureExtractors });
+    const added = registerAudio({ dataSources, evalSets, teacherKinds, featureExtractors, modalities });
     expect(added).toEqual(['kws_mfcc_int8', 'speech_commands', 'audio_clips', 'mlperf_mfcc', 'logmel', 'mfcc', 'audio']);
     expect(evalSets.list()).toEqual([...before, 'kws_mfcc_int8', 'speech_commands'].sort());
     expect(dataSources.list()).toContain('audio_clips');

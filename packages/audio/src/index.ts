@@ -36,6 +36,7 @@ const under = (path: string, dataRoot: DataRoot, cwd: string, what: string) => r
 
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerAudio(registries: FrontEndRegistries): string[] {
+  if (!registries.modalities.has('audio')) registries.modalities.register('audio', { description: 'waveforms, batches [n, 1, samples, 1] (features computed by student.features)' });
   registries.evalSets.register('kws_mfcc_int8', {
     modality: 'audio',
     description: 'MLPerf Tiny KWS test features (EEMBC int8 49x10 MFCC .bin files), dequantised',

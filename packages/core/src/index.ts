@@ -41,7 +41,7 @@ export { formatZodIssues } from './config/zod-errors.js';
 export { loadDatasetRegistry, parseDatasetRegistry, findEntry, type DatasetRegistry, type RegistryEntry, type RegistryFile } from './datasets/registry.js';
 export { fetchEntry, verifyFile, hashFile, type FileReport, type FileStatus } from './datasets/download.js';
 
-export { dataSources, evalSets, teacherKinds, featureExtractors, createFeatureExtractor, sectionValidators, splitKind, loadTeacherSection, type FrontEndRegistries, type OpenContext, type DataSourceKind, type EvalSetKind, type Modality, type TeacherKind, type FeatureExtractorKind } from './data/registries.js';
+export { dataSources, evalSets, teacherKinds, featureExtractors, createFeatureExtractor, sectionValidators, splitKind, loadTeacherSection, type FrontEndRegistries, type OpenContext, type DataSourceKind, type EvalSetKind, type Modality, modalities, type ModalityKind, type TeacherKind, type FeatureExtractorKind } from './data/registries.js';
 export { syntheticShapesSource, syntheticShapesTestSet, syntheticSingleImageSource, renderMosaic } from './data/synthetic.js';
 export { evalSetSource, EvalSetSourceArgs } from './data/eval-set-source.js';
 

@@ -48,6 +48,9 @@ describe('result.json schema', () => {
     const noModality: Record<string, unknown> = valid();
     delete noModality['modality'];
     expect(() => validateRunResult(noModality, 'runs/x/result.json')).toThrow(/runs\/x\/result\.json: modality/);
+    expect(() => validateRunResult({ ...valid(), modality: 'Audio clips' }, 'r')).toThrow(/modality: a registered modality name/);
+    // A modality a later front end registers is a valid record too.
+    expect(validateRunResult({ ...valid(), modality: 'point_cloud' }, 'r').modality).toBe('point_cloud');
     expect(() => validateRunResult({ ...valid(), samplesSeen: -1 }, 'r')).toThrow(/samplesSeen/);
     const badMetric = valid();
     (badMetric.eval.metrics as Record<string, unknown>)['top1'] = { value: 'high' };

@@ -28,7 +28,7 @@ export const RunResultSchema = z.strictObject({
   format: z.literal(RESULT_FORMAT),
   kind: z.enum(['train', 'eval']),
   name: z.string().min(1),
-  modality: z.enum(['image', 'audio', 'video']),
+  modality: z.string().regex(/^[a-z0-9_]+$/, 'a registered modality name (image, audio, video, ...)'),
   mode: z.enum(['distill', 'supervised', 'eval']),
   /** The training data (the one source) or, for an eval, the model evaluated. */
   source: z.string().min(1),

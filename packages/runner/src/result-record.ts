@@ -1,6 +1,6 @@
 /** What train and eval both put into result.json besides their metrics: modality and provenance. */
 import { execFileSync } from 'node:child_process';
-import { dataSources, evalSets, type Experiment, type Modality } from '@augprior/core';
+import { dataSources, evalSets, modalities, type Experiment, type Modality } from '@augprior/core';
 
 /** The commit the code ran at (with `+dirty` when the tree had changes), or null outside a git checkout. */
 export function gitCommit(cwd: string): string | null {
@@ -15,9 +15,9 @@ export function gitCommit(cwd: string): string | null {
 
 /** The test set decides; without one, the training data; `eval_set` data answers for the set it wraps. */
 export function modalityOfExperiment(e: Experiment): Modality {
-  if (e.eval) return evalSets.get(e.eval.kind).modality;
   const source = dataSources.get(e.data.kind);
-  if (source.modality) return source.modality;
   const wrapped = (e.data as { set?: { kind?: string } }).set?.kind;
-  return wrapped ? evalSets.get(wrapped).modality : 'image';
+  const modality = e.eval ? evalSets.get(e.eval.kind).modality : (source.modality ?? (wrapped ? evalSets.get(wrapped).modality : 'image'));
+  modalities.get(modality); // a front end that forgot to register its modality fails here, by name
+  return modality;
 }

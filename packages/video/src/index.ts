@@ -26,6 +26,7 @@ export { FakeVideosArgs, fakeVideosSource } from './train/fake-video-source.js';
 
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerVideo(registries: FrontEndRegistries): string[] {
+  if (!registries.modalities.has('video')) registries.modalities.register('video', { description: 'clips, batches [n, frames, height, width, channels]' });
   registries.dataSources.register('synthetic_actions', {
     modality: 'video',
     description: 'generated labelled clips of 8 camera motions (teacher training for the video pipeline)',

@@ -38,8 +38,17 @@ export interface DataSourceKind {
   open(args: Record<string, unknown>, context: OpenContext): Promise<BatchSource>;
 }
 
-/** What a test set holds; results and reports are grouped by it. */
-export type Modality = 'image' | 'audio' | 'video';
+/**
+ * What a test set holds; results and reports are grouped by it. A registered name, not a closed
+ * list: core registers `image` (its synthetic sources), each front end adds its own.
+ */
+export type Modality = string;
+
+export interface ModalityKind {
+  description: string;
+}
+
+export const modalities = Registry.from<ModalityKind>('modality', [['image', { description: 'images, batches [n, height, width, channels]' }]]);
 
 export interface EvalSetKind {
   description: string;
@@ -141,6 +150,7 @@ export const sectionValidators = { data: dataSources, eval: evalSets, teacher: t
 
 /** What a front end's `register<Modality>` function receives. */
 export interface FrontEndRegistries {
+  modalities: Registry<ModalityKind>;
   dataSources: Registry<DataSourceKind>;
   evalSets: Registry<EvalSetKind>;
   teacherKinds: Registry<TeacherKind>;

@@ -33,7 +33,9 @@ export interface SummaryRow {
   paper?: string;
 }
 
-const modalityOrder = { image: 0, audio: 1, video: 2 };
+// The order of the paper's sections; a modality registered later sorts after them.
+const modalityOrder: Record<string, number> = { image: 0, audio: 1, video: 2 };
+const rankOf = (modality: string): number => modalityOrder[modality] ?? 3;
 
 /**
  * Whether a result measures a teacher or a student: an evaluation says so itself
@@ -80,7 +82,7 @@ export function summaryRows(collected: Collected): SummaryRow[] {
         ...(paper ? { paper: `${paper.student}${paper.teacher ? ` (teacher ${(paper.teacher * 100).toFixed(2)}%)` : ''}` } : {}),
       };
     })
-    .sort((a, b) => modalityOrder[a.modality as keyof typeof modalityOrder] - modalityOrder[b.modality as keyof typeof modalityOrder] || a.run.localeCompare(b.run));
+    .sort((a, b) => rankOf(a.modality) - rankOf(b.modality) || a.modality.localeCompare(b.modality) || a.run.localeCompare(b.run));
 }
 
 const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(2)}%`);
