@@ -34,7 +34,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
       Napi::Value v = list.Get(k);
       inputs.push_back(v.IsNull() || v.IsUndefined() ? at::Tensor() : unwrap(v));
     }
-    if (g_device.is_cuda()) place_inputs(name, inputs);
+    if (g_device.is_cuda()) place_inputs(it->second, inputs);
     Attrs attrs{info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object::New(env)};
     std::vector<at::Tensor> outputs = it->second.run(inputs, attrs);
     if (info.Length() > 3 && info[3].ToBoolean().Value()) {

@@ -102,7 +102,7 @@ void add_nn_ops(OpTable& ops);
 
 /** The one table of native op names (JavaScript reads it through info().ops). */
 const OpTable& op_table();
-void place_inputs(const std::string& name, Inputs& inputs);
+void place_inputs(const OpEntry& op, Inputs& inputs);
 
 // The caching CPU allocator (allocator.cc).
 void use_caching_cpu_allocator();

@@ -22,11 +22,10 @@ const OpTable& op_table() {
 // tfjs uploads every constant (a learning rate, 0.9, 1e-8) as its own scalar tensor. Copying those
 // to the GPU would block on the stream each time, so 0-dim values stay in host memory, where ATen's
 // element-wise kernels read them as CPU scalars; every other op gets all its inputs on the device.
-void place_inputs(const std::string& name, Inputs& inputs) {
+void place_inputs(const OpEntry& op, Inputs& inputs) {
   bool any_device = false;
   for (const auto& t : inputs) any_device = any_device || (t.defined() && t.device() == g_device);
-  auto entry = op_table().find(name);
-  bool elementwise = entry != op_table().end() && entry->second.elementwise;
+  const bool elementwise = op.elementwise;
   for (auto& t : inputs) {
     if (!t.defined() || t.device() == g_device) continue;
     // A scalar may stay on the host for element-wise ops that also touch a device tensor.

@@ -16,7 +16,7 @@ import { models } from '../models/index.js';
 import { optimizers } from '../optim/optimizers.js';
 import { schedules } from '../optim/schedules.js';
 import type { Registry } from '../registry.js';
-import { migrateExperimentConfig, RENAMED_KINDS } from './migrate.js';
+import { migrateExperimentConfig } from './migrate.js';
 import { applyOverrides } from './overrides.js';
 import { formatZodIssues } from './zod-errors.js';
 
@@ -111,11 +111,8 @@ function checkArgs(source: string, field: string, schema: z.ZodType, value: unkn
 }
 
 function checkName<T>(source: string, field: string, registry: Registry<T>, name: string): T {
-  if (!registry.has(name)) {
-    const renamed = RENAMED_KINDS[name];
-    if (renamed && registry.has(renamed)) fail(source, `${field}: "${name}" was renamed to "${renamed}" (every registry key is snake_case now)`);
-    fail(source, `${field}: unknown ${registry.kind} "${name}"; known: ${registry.list().join(', ')}`);
-  }
+  // Renamed kinds never get here: refuseOldShape names them first.
+  if (!registry.has(name)) fail(source, `${field}: unknown ${registry.kind} "${name}"; known: ${registry.list().join(', ')}`);
   return registry.get(name);
 }
 
