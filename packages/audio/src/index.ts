@@ -4,7 +4,7 @@
  * registers on import).
  */
 import { z } from 'zod';
-import { loadTeacherSection, type DataRoot, type FrontEndRegistries, resolveDataPath } from '@augprior/core';
+import { loadTeacherSection, type DataRoot, type FrontEndRegistries, resolveDataPath, defineDataSource, defineEvalSet } from '@augprior/core';
 import { kwsMfccInt8Set } from './datasets/kws-mfcc-int8.js';
 import { speechCommandsSet, SpeechCommandsArgs } from './datasets/speech-commands.js';
 import { audioTeacherKind } from './train/audio-teacher.js';
@@ -37,33 +37,31 @@ const under = (path: string, dataRoot: DataRoot, cwd: string, what: string) => r
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerAudio(registries: FrontEndRegistries): string[] {
   if (!registries.modalities.has('audio')) registries.modalities.register('audio', { description: 'waveforms, batches [n, 1, samples, 1] (features computed by student.features)' });
-  registries.evalSets.register('kws_mfcc_int8', {
+  registries.evalSets.register('kws_mfcc_int8', defineEvalSet({
     modality: 'audio',
     description: 'MLPerf Tiny KWS test features (EEMBC int8 49x10 MFCC .bin files), dequantised',
     args: KwsMfccArgs,
-    open: async (args, { dataRoot, cwd }) => {
-      const { path, scale, zeroPoint, limit } = KwsMfccArgs.parse(args);
+    open: async ({ path, scale, zeroPoint, limit }, { dataRoot, cwd }) => {
       return kwsMfccInt8Set({ path: under(path, dataRoot, cwd, 'the KWS MFCC samples'), scale, zeroPoint, ...(limit ? { limit } : {}) });
     },
-  });
-  registries.evalSets.register('speech_commands', {
+  }));
+  registries.evalSets.register('speech_commands', defineEvalSet({
     modality: 'audio',
     description: 'Speech Commands v0.01/v0.02 folder: official splits, 12-class (MLPerf or TF order) or every-word protocol, 1-s waveforms',
     args: SpeechCommandsArgs,
-    open: async (args, { dataRoot, cwd }) => {
-      const options = SpeechCommandsArgs.parse(args);
+    open: async (options, { dataRoot, cwd }) => {
       const root = under(options.path, dataRoot, cwd, 'the Speech Commands folder');
       const silenceFrom = options.silence.from ? under(options.silence.from, dataRoot, cwd, 'the background-noise folder') : undefined;
       return speechCommandsSet({ ...options, root, silence: { ...options.silence, ...(silenceFrom ? { from: silenceFrom } : {}) } });
     },
-  });
-  registries.dataSources.register('audio_clips', {
+  }));
+  registries.dataSources.register('audio_clips', defineDataSource({
     modality: 'audio',
     description: 'random 1-s clips of ONE recording with waveform augmentations (packed int16 shards) + SpecAugment/mix plans',
     args: AudioClipsArgs,
     open: async (args, context) =>
-      audioClipsSource(AudioClipsArgs.parse(args), context, async (section) => loadTeacherSection(registries.teacherKinds, section, context)),
-  });
+      audioClipsSource(args, context, async (section) => loadTeacherSection(registries.teacherKinds, section, context)),
+  }));
   for (const [name, entry] of Object.entries(FEATURE_FRONT_ENDS)) registries.featureExtractors.register(name, entry);
   registries.teacherKinds.register('audio', audioTeacherKind(registries.teacherKinds));
   return ['kws_mfcc_int8', 'speech_commands', 'audio_clips', ...Object.keys(FEATURE_FRONT_ENDS), 'audio'];

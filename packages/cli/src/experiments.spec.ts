@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evalSets, parseExperiment, readConfigFile, sectionValidators, splitKind } from '@augprior/core';
+import { evalSets, parseComponent, parseExperiment, readConfigFile, sectionValidators } from '@augprior/core';
 import { registerFrontEnds } from '@augprior/runner';
 
 const EXPERIMENTS = resolve(import.meta.dirname, '../../../experiments');
@@ -30,7 +30,6 @@ describe('experiment configs', () => {
     registerFrontEnds();
     const config = readConfigFile(join(EXPERIMENTS, file)) as { model: string; dataset: { kind: string } & Record<string, unknown> };
     expect(config.model).toMatch(/\S/);
-    const [kind, args] = splitKind(config.dataset);
-    expect(evalSets.get(kind).args.safeParse(args).success).toBe(true);
+    expect(() => parseComponent(evalSets, config.dataset, 'dataset', { source: file })).not.toThrow();
   });
 });

@@ -33,7 +33,8 @@ export { losses, klDistillation, crossEntropy, type LossFn, type LossInputs, typ
 export { optimizers, Adam, Sgd, type Optimizer, type OptimizerEntry } from './optim/optimizers.js';
 export { schedules, type LrAt, type ScheduleEntry } from './optim/schedules.js';
 
-export { ExperimentSchema, parseExperiment, loadExperiment, readConfigFile, configHash, argsOf, RESUMABLE_FIELDS, type Experiment, type ComponentSection, type SectionValidators } from './config/experiment.js';
+export { ExperimentSchema, parseExperiment, loadExperiment, readConfigFile, configHash, RESUMABLE_FIELDS, type Experiment, type SectionValidators } from './config/experiment.js';
+export { parseComponent, argsOf, type ComponentSection, type ComponentKind, type ParsedComponent } from './config/component.js';
 export { migrateExperimentConfig, RENAMED_KINDS, type Migration } from './config/migrate.js';
 export { applyOverrides, parseOverride, parseOverrideValue } from './config/overrides.js';
 export { formatZodIssues } from './config/zod-errors.js';
@@ -41,7 +42,7 @@ export { formatZodIssues } from './config/zod-errors.js';
 export { loadDatasetRegistry, parseDatasetRegistry, findEntry, type DatasetRegistry, type RegistryEntry, type RegistryFile } from './datasets/registry.js';
 export { fetchEntry, verifyFile, hashFile, type FileReport, type FileStatus } from './datasets/download.js';
 
-export { dataSources, evalSets, teacherKinds, featureExtractors, createFeatureExtractor, sectionValidators, splitKind, loadTeacherSection, type FrontEndRegistries, type OpenContext, type DataSourceKind, type EvalSetKind, type Modality, modalities, type ModalityKind, type TeacherKind, type FeatureExtractorKind } from './data/registries.js';
+export { dataSources, evalSets, teacherKinds, featureExtractors, createFeatureExtractor, sectionValidators, loadTeacherSection, openDataSource, openEvalSet, defineDataSource, defineEvalSet, defineTeacherKind, defineFeatureExtractor, type FrontEndRegistries, type OpenContext, type DataSourceKind, type EvalSetKind, type Modality, modalities, type ModalityKind, type TeacherKind, type FeatureExtractorKind } from './data/registries.js';
 export { syntheticShapesSource, syntheticShapesTestSet, syntheticSingleImageSource, renderMosaic } from './data/synthetic.js';
 export { evalSetSource, EvalSetSourceArgs } from './data/eval-set-source.js';
 
@@ -61,5 +62,6 @@ export { measureThroughput, BenchWorkloadSchema, type BenchWorkload, type Engine
 export { colorJitter, PAPER_JITTER, JitterRecipeSchema, type JitterStrength } from './imaging/color-jitter.js';
 export { resizeRegion, type Interpolation } from './imaging/resample.js';
 export { fitPicture, joinPictures, type Picture } from './imaging/picture.js';
+export { imageTiles, spectrogramTiles, clipTiles, type Tile, type InputDrawer } from './imaging/input-tiles.js';
 export { randomResizedBox, type CropBox } from './imaging/random-resized-crop.js';
 export { writeShard, readShards, writeManifestFile, readManifestFile, hasManifest, MANIFEST_FILE, type ShardEntry } from './data/packed-shards.js';

@@ -3,7 +3,7 @@
  * registries through `registerImage`, which only the CLI calls (nothing registers on import).
  */
 import { z } from 'zod';
-import { type FrontEndRegistries, resolveDataPath, type DataRoot } from '@augprior/core';
+import { type FrontEndRegistries, resolveDataPath, type DataRoot, defineDataSource, defineEvalSet } from '@augprior/core';
 import { CIFAR10_CLASSES, cifarBinarySet, cifarImageSet } from './datasets/cifar.js';
 import { imageNetFolderSet } from './datasets/imagenet.js';
 import { ImagePatchesArgs, imagePatchesSource } from './train/patch-source.js';
@@ -37,48 +37,43 @@ export { standardTransforms, rotateImage, scaleImage, resizeImage } from './visu
 /** Adds this front end's entries to the registries and returns their names. */
 export function registerImage(registries: FrontEndRegistries): string[] {
   const where = (path: string, dataRoot: DataRoot, cwd: string) => resolveDataPath(path, { dataRoot, cwd }, 'the evaluation data');
-  registries.evalSets.register('cifar10', {
+  registries.evalSets.register('cifar10', defineEvalSet({
     modality: 'image',
     description: 'CIFAR-10 test images: class folders or flat <name>_<i>_<label> files (decoded with sharp)',
     args: CifarArgs,
-    open: async (args, { dataRoot, cwd }) => {
-      const { path, limit } = CifarArgs.parse(args);
+    open: async ({ path, limit }, { dataRoot, cwd }) => {
       return cifarImageSet({ path: where(path, dataRoot, cwd), numClasses: 10, classNames: CIFAR10_CLASSES, ...(limit ? { limit } : {}) });
     },
-  });
-  registries.evalSets.register('cifar100', {
+  }));
+  registries.evalSets.register('cifar100', defineEvalSet({
     modality: 'image',
     description: 'CIFAR-100 test images: flat <name>_<i>_<fine label> files',
     args: CifarArgs,
-    open: async (args, { dataRoot, cwd }) => {
-      const { path, limit } = CifarArgs.parse(args);
+    open: async ({ path, limit }, { dataRoot, cwd }) => {
       return cifarImageSet({ path: where(path, dataRoot, cwd), numClasses: 100, ...(limit ? { limit } : {}) });
     },
-  });
-  registries.evalSets.register('cifar10_bin', {
+  }));
+  registries.evalSets.register('cifar10_bin', defineEvalSet({
     modality: 'image',
     description: 'CIFAR-10 official binary batches (test_batch.bin)',
     args: CifarArgs,
-    open: async (args, { dataRoot, cwd }) => {
-      const { path, limit } = CifarArgs.parse(args);
+    open: async ({ path, limit }, { dataRoot, cwd }) => {
       return cifarBinarySet({ path: where(path, dataRoot, cwd), numClasses: 10, classNames: CIFAR10_CLASSES, ...(limit ? { limit } : {}) });
     },
-  });
-  registries.evalSets.register('cifar100_bin', {
+  }));
+  registries.evalSets.register('cifar100_bin', defineEvalSet({
     modality: 'image',
     description: 'CIFAR-100 official binary batch (test.bin; fine labels)',
     args: CifarArgs,
-    open: async (args, { dataRoot, cwd }) => {
-      const { path, limit } = CifarArgs.parse(args);
+    open: async ({ path, limit }, { dataRoot, cwd }) => {
       return cifarBinarySet({ path: where(path, dataRoot, cwd), numClasses: 100, ...(limit ? { limit } : {}) });
     },
-  });
-  registries.evalSets.register('imagenet', {
+  }));
+  registries.evalSets.register('imagenet', defineEvalSet({
     modality: 'image',
     description: 'ImageNet-style folder (flat <wnid>_*.JPEG or <wnid>/ folders): resize 256, centre crop 224',
     args: ImageNetArgs,
-    open: async (args, { dataRoot, cwd }) => {
-      const { path, classIndex, size, resize, limit } = ImageNetArgs.parse(args);
+    open: async ({ path, classIndex, size, resize, limit }, { dataRoot, cwd }) => {
       return imageNetFolderSet({
         path: where(path, dataRoot, cwd),
         classIndexPath: where(classIndex, dataRoot, cwd),
@@ -87,12 +82,12 @@ export function registerImage(registries: FrontEndRegistries): string[] {
         ...(limit ? { limit } : {}),
       });
     },
-  });
-  registries.dataSources.register('image_patches', {
+  }));
+  registries.dataSources.register('image_patches', defineDataSource({
     modality: 'image',
     description: 'single-image patch dataset (the paper recipe; generated once and cached) with flip, pad-crop and CutMix',
     args: ImagePatchesArgs,
-    open: async (args, context) => imagePatchesSource(ImagePatchesArgs.parse(args), context),
-  });
+    open: async (args, context) => imagePatchesSource(args, context),
+  }));
   return ['cifar10', 'cifar100', 'cifar10_bin', 'cifar100_bin', 'imagenet', 'image_patches'];
 }

@@ -16,8 +16,8 @@ import {
   evalSets,
   formatZodIssues,
   loadRunModel,
+  parseComponent,
   selectEngine,
-  splitKind,
   studentInput,
   syncPredictor,
   withFeatureFrontEnd,
@@ -100,13 +100,10 @@ export async function evaluateModel(raw: unknown, context: RunnerContext & { out
   const merged = config.dataset?.kind ? config.dataset : runEval ? { ...runEval, ...config.dataset } : undefined;
   if (!merged?.kind) throw new AugpriorError('eval.no-dataset', teacherDir ? 'a teacher dir needs --dataset <kind>[:<path>]' : `no --dataset given and run ${modelDir} has no eval section`);
   const datasetSection = merged as { kind: string } & Record<string, unknown>;
-  const kind = evalSets.get(datasetSection.kind);
-  const [, args] = splitKind(datasetSection);
-  const checked = kind.args.safeParse(args);
-  if (!checked.success) throw new AugpriorError('config.invalid', `eval: ${formatZodIssues(checked.error, 'dataset')}`);
-  const evalSet = await kind.open(checked.data as Record<string, unknown>, { dataRoot: ctx.dataRoot, seed: 0, cwd: ctx.cwd, runsDir: ctx.runsDir });
+  const dataset = parseComponent(evalSets, datasetSection, 'dataset', { source: 'eval' });
+  const evalSet = await dataset.entry.open(dataset.args, { dataRoot: ctx.dataRoot, seed: 0, cwd: ctx.cwd, runsDir: ctx.runsDir });
   if (config.features && !teacherDir) throw new AugpriorError('eval.features', '--features applies to teacher dirs; a run evaluates through its own student.features');
-  const loaded = teacherDir ? await loadTeacherModel(modelDir, config.features ? createFeatureExtractor(config.features) : undefined) : loadRunClassifier(modelDir);
+  const loaded = teacherDir ? await loadTeacherModel(modelDir, config.features ? createFeatureExtractor(config.features, 'features') : undefined) : loadRunClassifier(modelDir);
   try {
     if (loaded.numClasses !== evalSet.numClasses) {
       throw new AugpriorError('eval.class-mismatch', `model ${loaded.describe.arch} predicts ${loaded.numClasses} classes but ${evalSet.description} has ${evalSet.numClasses}`, 'evaluate on a dataset with the classes the model was trained on');
@@ -118,7 +115,7 @@ export async function evaluateModel(raw: unknown, context: RunnerContext & { out
         format: RESULT_FORMAT,
         kind: 'eval',
         name: `${basename(modelDir)}-on-${datasetSection.kind}`,
-        modality: kind.modality,
+        modality: dataset.entry.modality,
         mode: 'eval',
         source: modelDir,
         teacher: null,

@@ -10,5 +10,5 @@ export { runSweep, parseGrid, sweepTable, type SweepAxis, type SweepRow, type Sw
 export { resolveRunnerContext, type RunnerContext, type ResolvedContext } from './context.js';
 export { registerFrontEnds } from './wire.js';
 export { gitCommit, modalityOfExperiment } from './result-record.js';
-export { writeRunSheets, gridPng, type Tile } from './sample-sheet.js';
+export { writeRunSheets, gridPng } from './sample-sheet.js';
 export { RUNNER_VERSION } from './version.js';

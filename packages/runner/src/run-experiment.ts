@@ -13,14 +13,13 @@ import {
   createFeatureExtractor,
   createModel,
   createProgress,
-  dataSources,
   describeDataRoot,
-  evalSets,
+  openDataSource,
+  openEvalSet,
   listCheckpoints,
   loadTeacherSection,
   selectEngine,
   slowEngineWarning,
-  splitKind,
   studentInput,
   teacherFingerprint,
   teacherKinds,
@@ -119,7 +118,7 @@ export async function runExperiment(e: Experiment, context: RunnerContext = {}, 
 async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnType<typeof selectEngine>>, ctx: ResolvedContext, context: RunnerContext, options: RunOptions): Promise<RunOutcome> {
   const open = { dataRoot: ctx.dataRoot, seed: e.seed, cwd: ctx.cwd, runsDir: ctx.runsDir };
   const student = createModel(e.student.kind, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed);
-  const trainData = await dataSources.get(e.data.kind).open(splitKind(e.data)[1], open);
+  const trainData = await openDataSource(e.data, open);
   const studentFeatures = e.student.features ? createFeatureExtractor(e.student.features) : undefined;
   if (studentFeatures) ctx.log(`[augprior] student features: ${studentFeatures.description}`);
   if (options.samplesOnly) {
@@ -135,7 +134,7 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     }
   }
   const teacher = e.teacher ? await loadTeacherSection(teacherKinds, e.teacher, open) : undefined;
-  const evalSet = e.eval ? await evalSets.get(e.eval.kind).open(splitKind(e.eval)[1], open) : undefined;
+  const evalSet = e.eval ? await openEvalSet(e.eval, open) : undefined;
   // Samples are images, 1-s audio clips or video clips: the rate names the one this run trains on.
   const progress: ProgressReporter = createProgress({ label: e.name, unit: modalityOfExperiment(e) === 'image' ? 'img' : 'clip', mode: context.progress ?? 'auto', stream: context.stream ?? process.stderr });
   try {

@@ -1,74 +1,15 @@
 /**
  * `runs/<name>/samples.png`: a contact sheet of the first training batch as the student sees it,
- * so a reader of a run (and the report) sees what the one source became: image patches, log-mel
- * spectrograms (low frequencies at the bottom, time to the right), or fake-video clips (first,
- * middle and last frame side by side). Drawn from its own iterator, so training batches are
+ * so a reader of a run (and the report) sees what the one source became. The data source draws
+ * its own inputs (`BatchSource.drawInputs`: patches, spectrograms, frames of clips); this module
+ * only lays the tiles out. Drawn from its own iterator, so training batches are
  * unaffected; a resumed run keeps the sheet it has. Beside it, `source.png` (+ `source.json`, its
  * caption) shows what the data was made from, where the data source can draw it.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { tf, writeFileAtomic, type BatchSource, type FeatureExtractor } from '@augprior/core';
-
-export interface Tile {
-  width: number;
-  height: number;
-  /** RGB bytes, row-major. */
-  rgb: Uint8Array;
-}
-
-function toByte(v: number, low: number, high: number): number {
-  return Math.max(0, Math.min(255, Math.round(((v - low) / Math.max(high - low, 1e-12)) * 255)));
-}
-
-/** [n, h, w, c] in [0, 1] (c = 1 or 3) -> tiles. */
-function imageTiles(values: Float32Array, [n, h, w, c]: number[]): Tile[] {
-  return Array.from({ length: n! }, (_, i) => {
-    const rgb = new Uint8Array(h! * w! * 3);
-    for (let p = 0; p < h! * w!; p++) for (let k = 0; k < 3; k++) rgb[p * 3 + k] = toByte(values[(i * h! * w! + p) * c! + (c === 3 ? k : 0)]!, 0, 1);
-    return { width: w!, height: h!, rgb };
-  });
-}
-
-/** Feature maps [n, frames, bins, 1] -> grey tiles bins high and frames wide, scaled over the batch. */
-function spectrogramTiles(values: Float32Array, [n, frames, bins]: number[]): Tile[] {
-  let low = Infinity;
-  let high = -Infinity;
-  for (const v of values) {
-    if (v < low) low = v;
-    if (v > high) high = v;
-  }
-  return Array.from({ length: n! }, (_, i) => {
-    const rgb = new Uint8Array(frames! * bins! * 3);
-    for (let t = 0; t < frames!; t++) {
-      for (let b = 0; b < bins!; b++) {
-        const byte = toByte(values[(i * frames! + t) * bins! + b]!, low, high);
-        const at = ((bins! - 1 - b) * frames! + t) * 3;
-        rgb[at] = rgb[at + 1] = rgb[at + 2] = byte;
-      }
-    }
-    return { width: frames!, height: bins!, rgb };
-  });
-}
-
-/** Clips [n, T, h, w, 3] -> tiles of frames 0, T/2 and T-1 side by side. */
-function clipTiles(values: Float32Array, [n, T, h, w, c]: number[]): Tile[] {
-  const picks = [0, Math.floor(T! / 2), T! - 1];
-  const gap = 1;
-  const width = picks.length * w! + (picks.length - 1) * gap;
-  return Array.from({ length: n! }, (_, i) => {
-    const rgb = new Uint8Array(h! * width * 3).fill(255);
-    picks.forEach((t, k) => {
-      for (let y = 0; y < h!; y++) {
-        for (let x = 0; x < w!; x++) {
-          for (let ch = 0; ch < 3; ch++) rgb[(y * width + k * (w! + gap) + x) * 3 + ch] = toByte(values[(((i * T! + t) * h! + y) * w! + x) * c! + (c === 3 ? ch : 0)]!, 0, 1);
-        }
-      }
-    });
-    return { width, height: h!, rgb };
-  });
-}
+import { tf, writeFileAtomic, type BatchSource, type FeatureExtractor, type Tile } from '@augprior/core';
 
 /** Tiles (all one size) -> one PNG grid, scaled up (nearest) so tiles are at least `minSide` pixels. */
 export async function gridPng(tiles: Tile[], columns: number, minSide = 96): Promise<Buffer> {
@@ -96,7 +37,7 @@ export async function gridPng(tiles: Tile[], columns: number, minSide = 96): Pro
 }
 
 export async function writeSampleSheet(file: string, source: BatchSource, options: { features?: FeatureExtractor; count?: number } = {}): Promise<boolean> {
-  if (existsSync(file)) return false;
+  if (existsSync(file) || !source.drawInputs) return false;
   const count = options.count ?? 32;
   const iterator = source.batches(1, count);
   const batch = (await iterator.next()).value;
@@ -106,8 +47,7 @@ export async function writeSampleSheet(file: string, source: BatchSource, option
     const input = options.features ? tf.tidy(() => options.features!.apply(batch.x, batch.plan)) : batch.x;
     try {
       const values = (await input.data()) as Float32Array;
-      const shape = input.shape;
-      const tiles = shape.length === 5 ? clipTiles(values, shape) : options.features ? spectrogramTiles(values, shape) : imageTiles(values, shape);
+      const tiles = source.drawInputs(values, input.shape);
       writeFileAtomic(file, await gridPng(tiles, tiles[0]!.width > 2 * tiles[0]!.height ? 4 : 8));
       return true;
     } finally {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type FrontEndRegistries, resolveDataPath } from '@augprior/core';
+import { type FrontEndRegistries, resolveDataPath, defineTeacherKind } from '@augprior/core';
 import { importTeacher } from './import-teacher.js';
 import { InputSpecSchema, loadTeacherDir } from './teacher-dir.js';
 
@@ -38,16 +38,15 @@ const FileTeacherArgs = z.strictObject({
 });
 
 export function registerTeachers(registries: FrontEndRegistries): string[] {
-  registries.teacherKinds.register('imported', {
+  registries.teacherKinds.register('imported', defineTeacherKind({
     description: 'a teacher converted by `augprior teacher import` (teacher.json + model.safetensors)',
     args: ImportedTeacherArgs,
-    load: async (args, { cwd }) => loadTeacherDir(resolve(cwd, ImportedTeacherArgs.parse(args).path)),
-  });
-  registries.teacherKinds.register('file', {
+    load: async (args, { cwd }) => loadTeacherDir(resolve(cwd, args.path)),
+  }));
+  registries.teacherKinds.register('file', defineTeacherKind({
     description: 'a teacher file of any supported format, converted at load time',
     args: FileTeacherArgs,
-    load: async (args, { dataRoot, cwd }) => {
-      const { path, ...options } = FileTeacherArgs.parse(args);
+    load: async ({ path, ...options }, { dataRoot, cwd }) => {
       const file = resolveDataPath(path, { dataRoot, cwd }, 'the teacher file');
       const out = mkdtempSync(join(tmpdir(), 'augprior-teacher-'));
       try {
@@ -59,6 +58,6 @@ export function registerTeachers(registries: FrontEndRegistries): string[] {
         rmSync(out, { recursive: true, force: true });
       }
     },
-  });
+  }));
   return ['imported', 'file'];
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { AugpriorError, tf, type Batch, type LabeledDataset } from '@augprior/core';
+import { AugpriorError, tf, type Batch, type LabeledDataset, spectrogramTiles } from '@augprior/core';
 
 /** Label order of the MLPerf Tiny KWS reference (12 classes). */
 export const MLPERF_KWS_CLASSES = ['down', 'go', 'left', 'no', 'off', 'on', 'right', 'stop', 'up', 'yes', '_silence_', '_unknown_'] as const;
@@ -35,6 +35,7 @@ export function kwsMfccInt8Set(options: KwsMfccOptions): LabeledDataset {
     description: `MLPerf Tiny KWS int8 MFCC ${basename(options.path)} (${files.length} clips, 49x10, dequantised with scale ${options.scale}, zero point ${options.zeroPoint})`,
     size: files.length,
     numClasses: MLPERF_KWS_CLASSES.length,
+    drawInputs: spectrogramTiles,
     classNames: MLPERF_KWS_CLASSES,
     async *batches(batchSize) {
       for (let start = 0; start < files.length; start += batchSize) {

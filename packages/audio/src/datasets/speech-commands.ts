@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, Rng, tf, type LabeledDataset, RNG_STREAMS } from '@augprior/core';
+import { AugpriorError, Rng, tf, type LabeledDataset, RNG_STREAMS, spectrogramTiles } from '@augprior/core';
 import { loadAudioFile } from '../wav/index.js';
 
 export const KEYWORDS = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go'] as const;
@@ -158,6 +158,7 @@ export async function speechCommandsSet(options: SpeechCommandsOptions & { root:
     description: `Speech Commands ${options.protocol === 'all' ? `${index.classNames.length}-word` : `${options.protocol}-class`} ${options.split} (${index.items.length} clips from ${relative(process.cwd(), options.root) || options.root})`,
     size: index.items.length,
     numClasses: index.classNames.length,
+    drawInputs: spectrogramTiles,
     classNames: index.classNames,
     index,
     async *batches(batchSize) {

@@ -3,7 +3,7 @@
  * feature front end (core's withFeatureFrontEnd), so it takes the same waveform batches as the student.
  */
 import { z } from 'zod';
-import { createFeatureExtractor, loadTeacherSection, withFeatureFrontEnd, type OpenContext, type TeacherKind } from '@augprior/core';
+import { createFeatureExtractor, defineTeacherKind, loadTeacherSection, withFeatureFrontEnd, type TeacherKind } from '@augprior/core';
 import type { Registry } from '@augprior/core';
 
 export const AudioTeacherArgs = z.strictObject({
@@ -13,14 +13,10 @@ export const AudioTeacherArgs = z.strictObject({
   features: z.looseObject({ kind: z.string().min(1) }),
 });
 
-export function audioTeacherKind(teacherKinds: Registry<TeacherKind>): TeacherKind {
-  return {
+export function audioTeacherKind(teacherKinds: Registry<TeacherKind>): TeacherKind<typeof AudioTeacherArgs> {
+  return defineTeacherKind({
     description: 'a teacher behind a feature front end (e.g. the KWS DS-CNN on MLPerf MFCC), fed waveforms',
     args: AudioTeacherArgs,
-    load: async (args: Record<string, unknown>, context: OpenContext) => {
-      const { teacher, features } = AudioTeacherArgs.parse(args);
-      const inner = await loadTeacherSection(teacherKinds, teacher, context);
-      return withFeatureFrontEnd(inner, createFeatureExtractor(features));
-    },
-  };
+    load: async ({ teacher, features }, context) => withFeatureFrontEnd(await loadTeacherSection(teacherKinds, teacher, context, 'teacher.teacher'), createFeatureExtractor(features, 'teacher.features')),
+  });
 }

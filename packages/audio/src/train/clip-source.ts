@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, createProgress, Rng, tf, writeFileAtomic, type BatchSource, type DataRoot, type Teacher, RNG_STREAMS, EpochSampler, hasManifest } from '@augprior/core';
+import { AugpriorError, createProgress, Rng, tf, writeFileAtomic, type BatchSource, type DataRoot, type Teacher, RNG_STREAMS, EpochSampler, hasManifest, spectrogramTiles } from '@augprior/core';
 import { ClipRecipeSchema } from '../source/clip-generator.js';
 import { generateClips, readClips } from '../source/clip-shards.js';
 import { loadRecording, type Recording } from '../source/recording.js';
@@ -95,6 +95,7 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
     description: data.description,
     labeled: false,
     inputShape: [1, L, 1],
+    drawInputs: spectrogramTiles,
     async *batches(fromStep, batchSize) {
       for (let step = fromStep; ; step++) {
         const x = new Float32Array(batchSize * L);

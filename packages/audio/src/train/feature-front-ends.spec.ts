@@ -1,8 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, selectEngine, syncPredictor, tf, withFeatureFrontEnd } from '@augprior/core';
+import { Registry, Rng, parseComponent, selectEngine, syncPredictor, tf, withFeatureFrontEnd, type FeatureExtractorKind } from '@augprior/core';
 import { createTfMfcc } from '../features/tf-mfcc.js';
 import { FEATURE_FRONT_ENDS } from './feature-front-ends.js';
 import { drawSpecPlan, SpecAugmentSchema, type SpecPlan } from './spec-plan.js';
+
+// Entries take parsed arguments; build them the way the runner does (parseComponent fills the defaults).
+const frontEnds = Registry.from<FeatureExtractorKind>('feature extractor', Object.entries(FEATURE_FRONT_ENDS));
+const frontEnd = (kind: string) => {
+  const { entry, args } = parseComponent(frontEnds, { kind }, 'student.features');
+  return entry.create(args);
+};
 
 const SR = 16000;
 function clips(n: number): Float32Array {
@@ -19,13 +26,13 @@ describe('feature front ends on waveform batches', () => {
     const data = clips(3);
     const x = tf.tensor4d(data, [3, 1, SR, 1]);
     const before = tf.memory().numTensors;
-    const mfcc = FEATURE_FRONT_ENDS['mlperf_mfcc'].create({});
+    const mfcc = frontEnd('mlperf_mfcc');
     expect(mfcc.outputShape([1, SR, 1])).toEqual([49, 10, 1]);
     const y = tf.tidy(() => mfcc.apply(x));
     expect(y.shape).toEqual([3, 49, 10, 1]);
     const reference = createTfMfcc().features(data);
     expect(Math.max(...Array.from(y.dataSync()).map((v, i) => Math.abs(v - reference[i]!)))).toBe(0);
-    const logmel = FEATURE_FRONT_ENDS.logmel.create({});
+    const logmel = frontEnd('logmel');
     expect(logmel.outputShape([1, SR, 1])).toEqual([98, 40, 1]);
     expect(() => logmel.outputShape([32, 32, 3])).toThrow(/takes waveform batches/);
     y.dispose();
@@ -38,7 +45,7 @@ describe('feature front ends on waveform batches', () => {
     const x = tf.tensor4d(data, [2, 1, SR, 1]);
     const identity: SpecPlan = { kind: 'spec-augment/1', time: [[], []], freq: [[], []], mix: null };
     for (const name of ['mlperf_mfcc', 'logmel', 'mfcc'] as const) {
-      const fe = FEATURE_FRONT_ENDS[name].create({});
+      const fe = frontEnd(name);
       const plain = fe.apply(x);
       const planned = fe.apply(x, identity as unknown as Readonly<Record<string, unknown>>);
       expect(Array.from(planned.dataSync()), name).toEqual(Array.from(plain.dataSync()));
@@ -46,7 +53,7 @@ describe('feature front ends on waveform batches', () => {
     }
     // A time mask over 0.4-0.6 s silences exactly those frames: log-mel at the floor.
     const masked: SpecPlan = { kind: 'spec-augment/1', time: [[[0.4, 0.6]], []], freq: [[], []], mix: null };
-    const logmel = FEATURE_FRONT_ENDS.logmel.create({});
+    const logmel = frontEnd('logmel');
     const y = logmel.apply(x, masked as unknown as Readonly<Record<string, unknown>>).dataSync();
     const frameAt = (f: number) => y.subarray(f * 40, (f + 1) * 40);
     const centre = (f: number) => (f * 160 + 240) / SR;
@@ -56,7 +63,7 @@ describe('feature front ends on waveform batches', () => {
     }
     // Cutmix over the second half: the student's (log-mel) and the teacher's (MFCC) late frames come from the partner.
     const cut: SpecPlan = { kind: 'spec-augment/1', time: [[], []], freq: [[], []], mix: { mode: 'cutmix', span: [0.5, 1], partner: [1, 0] } };
-    const teacherFe = FEATURE_FRONT_ENDS['mlperf_mfcc'].create({});
+    const teacherFe = frontEnd('mlperf_mfcc');
     const plain = teacherFe.apply(x).dataSync();
     const mixed = teacherFe.apply(x, cut as unknown as Readonly<Record<string, unknown>>).dataSync();
     const row = (a: Float32Array | Uint8Array | Int32Array, i: number, f: number) => Array.from(a.subarray((i * 49 + f) * 10, (i * 49 + f + 1) * 10));
@@ -74,7 +81,7 @@ describe('feature front ends on waveform batches', () => {
       },
       { description: 'probe', numClasses: 2, dispose: () => {} },
     );
-    const teacher = withFeatureFrontEnd(inner, FEATURE_FRONT_ENDS['mlperf_mfcc'].create({}));
+    const teacher = withFeatureFrontEnd(inner, frontEnd('mlperf_mfcc'));
     const x = tf.tensor4d(clips(2), [2, 1, SR, 1]);
     const plan = drawSpecPlan(SpecAugmentSchema.parse({}), 2, 1, 8000, Rng.derive(1));
     const before = tf.memory().numTensors;

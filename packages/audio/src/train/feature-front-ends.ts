@@ -6,7 +6,7 @@
  * Features are computed on the CPU from the batch's values (the FFT front ends are not tensor ops).
  */
 import { z } from 'zod';
-import { AugpriorError, tf, type FeatureExtractor } from '@augprior/core';
+import { AugpriorError, defineFeatureExtractor, tf, type FeatureExtractor } from '@augprior/core';
 import type { ClipFeatureExtractor } from '../features/extractor.js';
 import { createLogMel } from '../features/logmel.js';
 import { KWS_LOGMEL } from '../features/meyda-spec.js';
@@ -77,19 +77,19 @@ export const LogMelArgs = z.strictObject({
 export const MfccArgs = LogMelArgs.extend({ coefficients: z.number().int().positive().default(13) });
 
 export const FEATURE_FRONT_ENDS = {
-  mlperf_mfcc: {
+  mlperf_mfcc: defineFeatureExtractor({
     description: 'the MLPerf Tiny KWS MFCC (TF pipeline: max-normalise, 30/20 ms periodic-Hann STFT, 40 mel 20-4000 Hz, log, DCT; 49x10)',
     args: TfMfccArgs,
-    create: (args: Record<string, unknown>) => tensorFrontEnd(createTfMfcc(TfMfccArgs.parse(args))),
-  },
-  logmel: {
+    create: (args) => tensorFrontEnd(createTfMfcc(args)),
+  }),
+  logmel: defineFeatureExtractor({
     description: 'log-mel spectrogram, meyda conventions, vectorised (default 98 frames x 40 bands)',
     args: LogMelArgs,
-    create: (args: Record<string, unknown>) => tensorFrontEnd(createLogMel(LogMelArgs.parse(args))),
-  },
-  mfcc: {
+    create: (args) => tensorFrontEnd(createLogMel(args)),
+  }),
+  mfcc: defineFeatureExtractor({
     description: 'MFCC, meyda conventions, vectorised (default 98 frames x 13 coefficients)',
     args: MfccArgs,
-    create: (args: Record<string, unknown>) => tensorFrontEnd(createMfcc(MfccArgs.parse(args))),
-  },
+    create: (args) => tensorFrontEnd(createMfcc(args)),
+  }),
 } as const;

@@ -1,7 +1,7 @@
 /** `augprior audio generate | bench`: the single-recording clip dataset and the feature front ends' speed. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AugpriorError, applyOverrides, loadTeacherSection, parseExperiment, selectEngine, sectionValidators, splitKind, teacherKinds, createProgress, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
+import { AugpriorError, applyOverrides, loadTeacherSection, parseExperiment, selectEngine, sectionValidators, argsOf, teacherKinds, createProgress, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
 import { AudioClipsArgs, ClipRecipeSchema, encodePcm16Wav, openClipDataset, teacherVotes, generateClips, loadRecording, measureFeatureRates, readClips } from '@augprior/audio';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { registerFrontEnds } from '@augprior/runner';
@@ -38,7 +38,7 @@ async function teacherVotesCommand(flags: Flags, dataRoot: ReturnType<typeof res
   if (e.data.kind !== 'audio_clips') throw new AugpriorError('cli.bad-arguments', `${configPath}: data.kind is "${e.data.kind}"; audio votes reads audio_clips sources`);
   if (!e.teacher) throw new AugpriorError('cli.bad-arguments', `${configPath} has no teacher section`);
   note(io, `[augprior] ${(await selectEngine(e.engine)).reason}`);
-  const options = AudioClipsArgs.parse({ ...splitKind(e.data)[1], balance: undefined, count: intFlag(flags, 'count') ?? 2000 });
+  const options = AudioClipsArgs.parse({ ...argsOf(e.data), balance: undefined, count: intFlag(flags, 'count') ?? 2000 });
   const context = { dataRoot, seed: e.seed, cwd: io.cwd, runsDir: runsRoot(io.env) };
   const clips = await openClipDataset(options, context);
   const teacher = await loadTeacherSection(teacherKinds, e.teacher, context);

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { AugpriorError, RunDir, evalSets, loadRunModel, loadTeacherSection, resolveDataRoot, selectEngine, splitKind, studentInput, teacherKinds, tf, writeFileAtomic, type LoadedRunModel, type Teacher, type Tensor } from '@augprior/core';
+import { AugpriorError, RunDir, loadRunModel, loadTeacherSection, openEvalSet, resolveDataRoot, selectEngine, studentInput, teacherKinds, tf, writeFileAtomic, type LoadedRunModel, type Teacher, type Tensor } from '@augprior/core';
 import { visualizeChannels, visualizeClasses, type Visualization } from '@augprior/image';
 import { gridPng } from '@augprior/runner';
 import { emitResult, note, type CommandIO } from '../io.js';
@@ -82,7 +82,7 @@ export async function visualizeCommand(flags: Flags, io: CommandIO): Promise<num
   const teacher = config.teacher ? await loadTeacherSection(teacherKinds, config.teacher, context) : undefined;
   try {
     // The test set says the input size and the class names.
-    const evalSet = config.eval ? await evalSets.get(config.eval.kind).open(splitKind(config.eval)[1], context) : undefined;
+    const evalSet = config.eval ? await openEvalSet(config.eval, context) : undefined;
     let inputSize = intFlag(flags, 'size') ?? 32;
     if (evalSet) {
       const first = (await evalSet.batches(1)[Symbol.asyncIterator]().next()).value;

@@ -16,6 +16,7 @@ import { models } from '../models/index.js';
 import { optimizers } from '../optim/optimizers.js';
 import { schedules } from '../optim/schedules.js';
 import type { Registry } from '../registry.js';
+import { parseComponent, type ComponentKind, type ComponentSection } from './component.js';
 import { migrateExperimentConfig } from './migrate.js';
 import { applyOverrides } from './overrides.js';
 import { formatZodIssues } from './zod-errors.js';
@@ -75,8 +76,6 @@ export const ExperimentSchema = z
   .refine((e) => e.maxSteps !== undefined || e.maxMinutes !== undefined, { message: 'set maxSteps or maxMinutes (a run needs a budget)', path: ['maxSteps'] })
   .refine((e) => e.mode !== 'distill' || e.teacher !== undefined, { message: 'distill mode needs a teacher', path: ['teacher'] });
 
-/** A component section after validation: its kind plus the registry entry's resolved arguments. */
-export type ComponentSection = { kind: string } & Record<string, unknown>;
 
 export type Experiment = Omit<z.infer<typeof ExperimentSchema>, 'loss' | 'optimizer' | 'schedule'> & {
   loss: ComponentSection;
@@ -84,30 +83,19 @@ export type Experiment = Omit<z.infer<typeof ExperimentSchema>, 'loss' | 'optimi
   schedule: ComponentSection;
 };
 
-/** The arguments of a section for its registry entry: everything but `kind` (and the named extras). */
-export function argsOf(section: { kind: string }, ...extras: string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(section).filter(([key]) => key !== 'kind' && !extras.includes(key)));
-}
-
 // The student's own fields; the rest of the section would be the model's arguments, and models take none yet.
 const STUDENT_FIELDS = new Set(['kind', 'numClasses', 'inChannels', 'normalize', 'features']);
 
 /** Registries that validate the `kind`-selected sections (front ends add their kinds to these). */
 export interface SectionValidators {
-  data: Registry<{ args: z.ZodType }>;
-  eval: Registry<{ args: z.ZodType }>;
-  teacher: Registry<{ args: z.ZodType }>;
-  features?: Registry<{ args: z.ZodType }>;
+  data: Registry<ComponentKind>;
+  eval: Registry<ComponentKind>;
+  teacher: Registry<ComponentKind>;
+  features?: Registry<ComponentKind>;
 }
 
 function fail(source: string, message: string): never {
   throw new AugpriorError('config.invalid', `${source}: ${message}`);
-}
-
-function checkArgs(source: string, field: string, schema: z.ZodType, value: unknown): Record<string, unknown> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) fail(source, formatZodIssues(parsed.error, field));
-  return parsed.data as Record<string, unknown>;
 }
 
 function checkName<T>(source: string, field: string, registry: Registry<T>, name: string): T {
@@ -116,11 +104,9 @@ function checkName<T>(source: string, field: string, registry: Registry<T>, name
   return registry.get(name);
 }
 
-/** Checks `kind` against the registry and the rest of the section against that entry's schema. */
-function checkKindSection(source: string, field: string, registry: Registry<{ args: z.ZodType }>, section: { kind: string }, extras: Record<string, unknown> = {}): ComponentSection {
-  const entry = checkName(source, `${field}.kind`, registry, section.kind);
-  const args = argsOf(section, ...Object.keys(extras));
-  return { kind: section.kind, ...extras, ...checkArgs(source, field, entry.args, args) };
+/** Checks `kind` against the registry and the rest of the section against that entry's schema (component.ts, the one parser). */
+function checkKindSection(source: string, field: string, registry: Registry<ComponentKind>, section: ComponentSection, extras: readonly string[] = []): ComponentSection {
+  return parseComponent(registry, section, field, { source, extras }).section;
 }
 
 /** Refuses the config shape before `{kind, ...args}`, naming each old field and the migrate command. */
@@ -161,7 +147,7 @@ export function parseExperiment(raw: unknown, validators: SectionValidators, sou
     eval: e.eval ? (checkKindSection(source, 'eval', validators.eval, e.eval) as Experiment['eval']) : undefined,
     teacher: e.teacher ? (checkKindSection(source, 'teacher', validators.teacher, e.teacher) as Experiment['teacher']) : undefined,
     loss: checkKindSection(source, 'loss', losses, lossSection),
-    optimizer: checkKindSection(source, 'optimizer', optimizers, e.optimizer, { lr: e.optimizer.lr }) as Experiment['optimizer'],
+    optimizer: checkKindSection(source, 'optimizer', optimizers, e.optimizer, ['lr']) as Experiment['optimizer'],
     schedule: checkKindSection(source, 'schedule', schedules, e.schedule),
   };
 }

@@ -48,6 +48,7 @@ export async function evalSetSource(dataset: LabeledDataset, options: { maxSampl
     description: `${dataset.description} as training data (${count} samples, reshuffled per epoch)`,
     labeled: true,
     inputShape,
+    ...(dataset.drawInputs ? { drawInputs: dataset.drawInputs } : {}),
     async *batches(fromStep, batchSize) {
       const sampler = new EpochSampler(seed, RNG_STREAMS.clipEpoch, count);
       for (let step = fromStep; ; step++) {

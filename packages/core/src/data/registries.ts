@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { DataRoot } from '../data-root.js';
+import { parseComponent, type ComponentSection } from '../config/component.js';
 import { Registry } from '../registry.js';
 import { teacherFromRun, TeacherFromRunArgs } from '../teachers/from-run.js';
 import { classSubsetTeacher, ClassSubsetArgs } from '../teachers/class-subset.js';
@@ -30,12 +31,17 @@ export interface OpenContext {
   runsDir?: string;
 }
 
-export interface DataSourceKind {
+/**
+ * Entries are generic in their argument schema so that `open`/`load`/`create` receive the parsed,
+ * defaulted arguments typed; `parseComponent` (config/component.ts) is the only place they are
+ * parsed. Declare one with `defineDataSource({...})` (and the like) to get that typing.
+ */
+export interface DataSourceKind<S extends z.ZodType = z.ZodType> {
   description: string;
   /** Absent for sources that take their modality from what they wrap (eval_set). */
   modality?: Modality;
-  args: z.ZodType;
-  open(args: Record<string, unknown>, context: OpenContext): Promise<BatchSource>;
+  args: S;
+  open(args: z.output<S>, context: OpenContext): Promise<BatchSource>;
 }
 
 /**
@@ -50,100 +56,103 @@ export interface ModalityKind {
 
 export const modalities = Registry.from<ModalityKind>('modality', [['image', { description: 'images, batches [n, height, width, channels]' }]]);
 
-export interface EvalSetKind {
+export interface EvalSetKind<S extends z.ZodType = z.ZodType> {
   description: string;
   modality: Modality;
-  args: z.ZodType;
-  open(args: Record<string, unknown>, context: OpenContext): Promise<LabeledDataset>;
+  args: S;
+  open(args: z.output<S>, context: OpenContext): Promise<LabeledDataset>;
 }
 
-export interface TeacherKind {
+export interface TeacherKind<S extends z.ZodType = z.ZodType> {
   description: string;
-  args: z.ZodType;
-  load(args: Record<string, unknown>, context: OpenContext): Promise<Teacher>;
+  args: S;
+  load(args: z.output<S>, context: OpenContext): Promise<Teacher>;
 }
 
 /** A student-side feature front end (log-mel, MFCC), chosen by `student.features.kind`. */
-export interface FeatureExtractorKind {
+export interface FeatureExtractorKind<S extends z.ZodType = z.ZodType> {
   description: string;
-  args: z.ZodType;
-  create(args: Record<string, unknown>): FeatureExtractor;
+  args: S;
+  create(args: z.output<S>): FeatureExtractor;
 }
+
+// Identity functions: they only let TypeScript infer each entry's argument type from its schema.
+export const defineDataSource = <S extends z.ZodType>(kind: DataSourceKind<S>): DataSourceKind<S> => kind;
+export const defineEvalSet = <S extends z.ZodType>(kind: EvalSetKind<S>): EvalSetKind<S> => kind;
+export const defineTeacherKind = <S extends z.ZodType>(kind: TeacherKind<S>): TeacherKind<S> => kind;
+export const defineFeatureExtractor = <S extends z.ZodType>(kind: FeatureExtractorKind<S>): FeatureExtractorKind<S> => kind;
 
 export const featureExtractors = Registry.from<FeatureExtractorKind>('feature extractor', []);
 
-/** The extractor a `student.features` section names (validated by parseExperiment). */
-export function createFeatureExtractor(section: { kind: string } & Record<string, unknown>): FeatureExtractor {
-  const [kind, args] = splitKind(section);
-  const entry = featureExtractors.get(kind);
-  return entry.create(entry.args.parse(args) as Record<string, unknown>);
+/** The extractor a `student.features` section (or a teacher's `features`) names. */
+export function createFeatureExtractor(section: ComponentSection, field = 'student.features'): FeatureExtractor {
+  const { entry, args } = parseComponent(featureExtractors, section, field);
+  return entry.create(args);
 }
 
 export const dataSources = Registry.from<DataSourceKind>('data source', [
   [
     'synthetic_shapes',
-    {
+    defineDataSource({
       modality: 'image',
       description: 'generated labelled orientation gratings (unit tests, teacher training)',
       args: SyntheticShapesArgs,
-      open: async (args, { seed }) => syntheticShapesSource(SyntheticShapesArgs.parse(args) as SyntheticShapesOptions, seed),
-    },
+      open: async (args, { seed }) => syntheticShapesSource(args as SyntheticShapesOptions, seed),
+    }),
   ],
   [
     'synthetic_single_image',
-    {
+    defineDataSource({
       modality: 'image',
       description: 'random crops of ONE generated grating mosaic (the single-source setting in miniature)',
       args: SyntheticSingleImageArgs,
-      open: async (args, { seed }) => syntheticSingleImageSource(SyntheticSingleImageArgs.parse(args) as SyntheticSingleImageOptions, seed),
-    },
+      open: async (args, { seed }) => syntheticSingleImageSource(args as SyntheticSingleImageOptions, seed),
+    }),
   ],
 ]);
 
 export const evalSets = Registry.from<EvalSetKind>('eval dataset', [
   [
     'synthetic_shapes',
-    {
+    defineEvalSet({
       modality: 'image',
       description: 'a fixed generated test split of synthetic_shapes',
       args: SyntheticShapesArgs,
-      open: async (args) => syntheticShapesTestSet(SyntheticShapesArgs.parse(args) as SyntheticShapesOptions),
-    },
+      open: async (args) => syntheticShapesTestSet(args as SyntheticShapesOptions),
+    }),
   ],
 ]);
 
 export const teacherKinds = Registry.from<TeacherKind>('teacher kind', [
   [
     'run',
-    {
+    defineTeacherKind({
       description: 'the final weights of an earlier augprior run (e.g. a supervised teacher)',
       args: TeacherFromRunArgs,
-      load: async (args, { cwd }) => teacherFromRun(TeacherFromRunArgs.parse(args), cwd, createFeatureExtractor),
-    },
+      load: async (args, { cwd }) => teacherFromRun(args, cwd, (section) => createFeatureExtractor(section, 'teacher run student.features')),
+    }),
   ],
 ]);
 
 // Registered after the registry exists because it loads the wrapped teacher through it.
-teacherKinds.register('class_subset', {
-  description: 'another teacher restricted to some of its classes (e.g. a keyword spotter without its catch-all `_unknown_`)',
-  args: ClassSubsetArgs,
-  load: async (args, context) => {
-    const { teacher, classes } = ClassSubsetArgs.parse(args);
-    return classSubsetTeacher(await loadTeacherSection(teacherKinds, teacher, context), classes);
-  },
-});
+teacherKinds.register(
+  'class_subset',
+  defineTeacherKind({
+    description: 'another teacher restricted to some of its classes (e.g. a keyword spotter without its catch-all `_unknown_`)',
+    args: ClassSubsetArgs,
+    load: async ({ teacher, classes }, context) => classSubsetTeacher(await loadTeacherSection(teacherKinds, teacher, context, 'teacher.teacher'), classes),
+  }),
+);
 
 // Registered here because it needs `evalSets`, which is declared after `dataSources`.
-dataSources.register('eval_set', {
-  description: 'any eval set served as (labelled) training data: in-domain reference runs and pipeline checks',
-  args: EvalSetSourceArgs,
-  open: async (args, context) => {
-    const { set, maxSamples } = EvalSetSourceArgs.parse(args);
-    const [kind, setArgs] = splitKind(set);
-    const entry = evalSets.get(kind);
-    return evalSetSource(await entry.open(entry.args.parse(setArgs) as Record<string, unknown>, context), { maxSamples }, context.seed);
-  },
-});
+dataSources.register(
+  'eval_set',
+  defineDataSource({
+    description: 'any eval set served as (labelled) training data: in-domain reference runs and pipeline checks',
+    args: EvalSetSourceArgs,
+    open: async ({ set, maxSamples }, context) => evalSetSource(await openEvalSet(set, context, 'data.set'), { maxSamples }, context.seed),
+  }),
+);
 
 /** The validators `parseExperiment` checks the kind-selected sections with. */
 export const sectionValidators = { data: dataSources, eval: evalSets, teacher: teacherKinds, features: featureExtractors };
@@ -157,15 +166,20 @@ export interface FrontEndRegistries {
   featureExtractors: Registry<FeatureExtractorKind>;
 }
 
-/** A teacher section (`{kind, ...args}`) loaded through `registry` (nested teachers name their inner one this way). */
-export async function loadTeacherSection(registry: Registry<TeacherKind>, section: { kind: string } & Record<string, unknown>, context: OpenContext): Promise<Teacher> {
-  const [kind, args] = splitKind(section);
-  const entry = registry.get(kind);
-  return entry.load(entry.args.parse(args) as Record<string, unknown>, context);
+/** A teacher section (`{kind, ...args}`) loaded through `registry` (nested teachers name their inner one this way, with `field` = where it sits). */
+export async function loadTeacherSection(registry: Registry<TeacherKind>, section: ComponentSection, context: OpenContext, field = 'teacher'): Promise<Teacher> {
+  const { entry, args } = parseComponent(registry, section, field);
+  return entry.load(args, context);
 }
 
-/** `{kind, ...args}` -> [kind, args]: registry entries receive their arguments without the kind. */
-export function splitKind(section: { kind: string } & Record<string, unknown>): [string, Record<string, unknown>] {
-  const { kind, ...args } = section;
-  return [kind, args];
+/** The training data a `data` section names. */
+export async function openDataSource(section: ComponentSection, context: OpenContext, field = 'data'): Promise<BatchSource> {
+  const { entry, args } = parseComponent(dataSources, section, field);
+  return entry.open(args, context);
+}
+
+/** The evaluation set an `eval` section names. */
+export async function openEvalSet(section: ComponentSection, context: OpenContext, field = 'eval'): Promise<LabeledDataset> {
+  const { entry, args } = parseComponent(evalSets, section, field);
+  return entry.open(args, context);
 }

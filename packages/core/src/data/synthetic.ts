@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
 import type { Batch, BatchSource, LabeledDataset } from '../trainer/types.js';
+import { imageTiles } from '../imaging/input-tiles.js';
 
 const TRAIN_STREAM = 0x7472; // 'tr'
 const TEST_STREAM = 0x7465; // 'te'
@@ -88,6 +89,7 @@ export function syntheticShapesSource(options: SyntheticShapesOptions, seed: num
     description: `synthetic_shapes (${numClasses} orientation classes, ${imageSize}px, seed ${seed})`,
     labeled: true,
     inputShape: [imageSize, imageSize, 3],
+    drawInputs: imageTiles,
     async *batches(fromStep, batchSize) {
       for (let step = fromStep; ; step++) {
         const rng = Rng.derive(seed, TRAIN_STREAM, step);
@@ -104,6 +106,7 @@ export function syntheticShapesTestSet(options: SyntheticShapesOptions): Labeled
     description: `synthetic_shapes test (${count} images, ${numClasses} classes, dataset seed ${datasetSeed})`,
     size: count,
     numClasses,
+    drawInputs: imageTiles,
     classNames: Array.from({ length: numClasses }, (_, k) => `angle_${Math.round((k * 180) / numClasses)}`),
     async *batches(batchSize) {
       for (let start = 0; start < count; start += batchSize) {
@@ -166,6 +169,7 @@ export function syntheticSingleImageSource(options: SyntheticSingleImageOptions,
     description: `synthetic_single_image (one ${sourceSize}px mosaic of ${options.cells} gratings, image seed ${options.imageSeed}, crops ${imageSize}px)`,
     labeled: false,
     inputShape: [imageSize, imageSize, 3],
+    drawInputs: imageTiles,
     async *batches(fromStep, batchSize) {
       for (let step = fromStep; ; step++) {
         const rng = Rng.derive(seed, TRAIN_STREAM, step);

@@ -15,12 +15,15 @@ export interface LossInputs {
 
 export type LossFn = (inputs: LossInputs) => tf.Scalar;
 
-export interface LossEntry {
+export interface LossEntry<S extends z.ZodType = z.ZodType> {
   /** What a batch must carry for this loss: teacher logits (distillation) or labels (supervised). */
   needs: 'teacher' | 'labels';
-  args: z.ZodType<Record<string, unknown>>;
-  create(args: Record<string, unknown>): LossFn;
+  /** Parsed once by parseComponent; `create` receives the parsed arguments. */
+  args: S;
+  create(args: z.output<S>): LossFn;
 }
+
+const defineLoss = <S extends z.ZodType>(entry: LossEntry<S>): LossEntry<S> => entry;
 
 const klArgs = z.strictObject({
   temperature: z.number().positive().default(8),
@@ -36,31 +39,29 @@ const ceArgs = z.strictObject({
 const BUILTIN_LOSSES: Array<[string, LossEntry]> = [
   [
     'kl_divergence',
-    {
+    defineLoss({
       needs: 'teacher',
       args: klArgs,
-      create(args) {
-        const options = klArgs.parse(args);
+      create(options) {
         return ({ studentLogits, teacherLogits }) => {
           if (!teacherLogits) throw new Error('kl_divergence needs teacher logits');
           return klDistillation(studentLogits, teacherLogits, options);
         };
       },
-    },
+    }),
   ],
   [
     'cross_entropy',
-    {
+    defineLoss({
       needs: 'labels',
       args: ceArgs,
-      create(args) {
-        const options = ceArgs.parse(args);
+      create(options) {
         return ({ studentLogits, labels }) => {
           if (!labels) throw new Error('cross_entropy needs labels');
           return crossEntropy(studentLogits, labels, options);
         };
       },
-    },
+    }),
   ],
 ];
 

@@ -3,6 +3,7 @@ import { tf } from '../tf.js';
 import { useEngine } from '../test-utils/backends.js';
 import { Adam, Sgd, optimizers } from './optimizers.js';
 import { schedules } from './schedules.js';
+import { parseComponent, type ComponentSection } from '../config/component.js';
 
 beforeAll(() => useEngine('cpu'));
 
@@ -19,6 +20,16 @@ function stepOnce(opt: Adam | Sgd, p0: number, grads: number[], lr: number): num
   opt.dispose();
   return trace;
 }
+
+// Entries take parsed arguments; parseComponent is what the trainer builds them through.
+const adam = () => {
+  const { entry, args } = parseComponent(optimizers, { kind: 'adam' }, 'optimizer');
+  return entry.create(args);
+};
+const schedule = (section: ComponentSection, context: { baseLr: number; totalSteps: number | undefined }) => {
+  const { entry, args } = parseComponent(schedules, section, 'schedule');
+  return entry.create(args, context);
+};
 
 describe('optimizers follow torch.optim', () => {
   it('Adam: first step moves by lr * sign(g), second by the bias-corrected ratio', () => {
@@ -44,11 +55,11 @@ describe('optimizers follow torch.optim', () => {
     expect(stepOnce(new Sgd({ momentum: 0.9, nesterov: true, weightDecay: 0 }), 1, [1, 2], 0.1)).toEqual([expect.closeTo(1 - 0.1 * 1.9, 6), expect.closeTo(0.81 - 0.1 * (2 + 0.9 * 2.9), 6)]);
   });
   it('exposes and restores its state exactly', () => {
-    const opt = optimizers.get('adam').create({});
+    const opt = adam();
     const p = tf.variable(tf.tensor1d([1, 2, 3]));
     opt.step([['p', p]], { p: tf.tensor1d([0.1, -0.2, 0.3]) }, 0.01);
     const saved = new Map([...opt.slots()].map(([k, v]) => [k, v.clone()]));
-    const restored = optimizers.get('adam').create({});
+    const restored = adam();
     restored.load(saved, opt.stepCount());
     expect(restored.stepCount()).toBe(1);
     expect([...restored.slots().keys()].sort()).toEqual(['p/exp_avg', 'p/exp_avg_sq']);
@@ -58,17 +69,17 @@ describe('optimizers follow torch.optim', () => {
 
 describe('schedules', () => {
   it('constant with warm-up ramps linearly then holds', () => {
-    const lr = schedules.get('constant').create({ warmupSteps: 4 }, { baseLr: 1, totalSteps: 10 });
+    const lr = schedule({ kind: 'constant', warmupSteps: 4 }, { baseLr: 1, totalSteps: 10 });
     expect([1, 2, 4, 5, 10].map(lr)).toEqual([0.25, 0.5, 1, 1, 1]);
   });
   it('step decays by gamma after each milestone', () => {
-    const lr = schedules.get('step').create({ milestones: [3, 6], gamma: 0.5 }, { baseLr: 1, totalSteps: 10 });
+    const lr = schedule({ kind: 'step', milestones: [3, 6], gamma: 0.5 }, { baseLr: 1, totalSteps: 10 });
     expect([1, 3, 4, 6, 7].map(lr)).toEqual([1, 1, 0.5, 0.5, 0.25]);
   });
   it('cosine reaches minLr at the last step and the midpoint value halfway', () => {
-    const lr = schedules.get('cosine').create({ warmupSteps: 0, minLr: 0.1 }, { baseLr: 1.1, totalSteps: 100 });
+    const lr = schedule({ kind: 'cosine', warmupSteps: 0, minLr: 0.1 }, { baseLr: 1.1, totalSteps: 100 });
     expect(lr(100)).toBeCloseTo(0.1, 9);
     expect(lr(50)).toBeCloseTo(0.6, 9);
-    expect(() => schedules.get('cosine').create({}, { baseLr: 1, totalSteps: undefined })).toThrow(/maxSteps/);
+    expect(() => schedule({ kind: 'cosine' }, { baseLr: 1, totalSteps: undefined })).toThrow(/maxSteps/);
   });
 });

@@ -157,10 +157,13 @@ export class Sgd extends SlotOptimizer {
   }
 }
 
-export interface OptimizerEntry {
-  args: z.ZodType<Record<string, unknown>>;
-  create(args: Record<string, unknown>): Optimizer;
+export interface OptimizerEntry<S extends z.ZodType = z.ZodType> {
+  /** Parsed once by parseComponent; `create` receives the parsed arguments (the section's `lr` is the schedule's). */
+  args: S;
+  create(args: z.output<S>): Optimizer;
 }
+
+const defineOptimizer = <S extends z.ZodType>(entry: OptimizerEntry<S>): OptimizerEntry<S> => entry;
 
 const adamArgs = z.strictObject({
   betas: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).default([0.9, 0.999]),
@@ -175,7 +178,7 @@ const sgdArgs = z.strictObject({
 });
 
 export const optimizers = Registry.from<OptimizerEntry>('optimizer', [
-  ['adam', { args: adamArgs, create: (args) => new Adam(adamArgs.parse(args) as AdamOptions, false) }],
-  ['adamw', { args: adamwArgs, create: (args) => new Adam(adamwArgs.parse(args) as AdamOptions, true) }],
-  ['sgd', { args: sgdArgs, create: (args) => new Sgd(sgdArgs.parse(args)) }],
+  ['adam', defineOptimizer({ args: adamArgs, create: (args) => new Adam(args as AdamOptions, false) })],
+  ['adamw', defineOptimizer({ args: adamwArgs, create: (args) => new Adam(args as AdamOptions, true) })],
+  ['sgd', defineOptimizer({ args: sgdArgs, create: (args) => new Sgd(args) })],
 ]);

@@ -13,10 +13,13 @@ export interface ScheduleContext {
 
 export type LrAt = (step: number) => number;
 
-export interface ScheduleEntry {
-  args: z.ZodType<Record<string, unknown>>;
-  create(args: Record<string, unknown>, context: ScheduleContext): LrAt;
+export interface ScheduleEntry<S extends z.ZodType = z.ZodType> {
+  /** Parsed once by parseComponent; `create` receives the parsed arguments. */
+  args: S;
+  create(args: z.output<S>, context: ScheduleContext): LrAt;
 }
+
+const defineSchedule = <S extends z.ZodType>(entry: ScheduleEntry<S>): ScheduleEntry<S> => entry;
 
 const warmup = { warmupSteps: z.number().int().min(0).default(0) };
 
@@ -32,30 +35,27 @@ const cosineArgs = z.strictObject({ ...warmup, minLr: z.number().min(0).default(
 export const schedules = Registry.from<ScheduleEntry>('schedule', [
   [
     'constant',
-    {
+    defineSchedule({
       args: constantArgs,
-      create(args, { baseLr }) {
-        const { warmupSteps } = constantArgs.parse(args);
+      create({ warmupSteps }, { baseLr }) {
         return withWarmup(warmupSteps, baseLr, () => baseLr);
       },
-    },
+    }),
   ],
   [
     'step',
-    {
+    defineSchedule({
       args: stepArgs,
-      create(args, { baseLr }) {
-        const { warmupSteps, milestones, gamma } = stepArgs.parse(args);
+      create({ warmupSteps, milestones, gamma }, { baseLr }) {
         return withWarmup(warmupSteps, baseLr, (step) => baseLr * gamma ** milestones.filter((m) => step > m).length);
       },
-    },
+    }),
   ],
   [
     'cosine',
-    {
+    defineSchedule({
       args: cosineArgs,
-      create(args, { baseLr, totalSteps }) {
-        const { warmupSteps, minLr } = cosineArgs.parse(args);
+      create({ warmupSteps, minLr }, { baseLr, totalSteps }) {
         if (totalSteps === undefined) throw new Error('the cosine schedule needs maxSteps (it decays to minLr at the last step)');
         const span = Math.max(totalSteps - warmupSteps, 1);
         return withWarmup(warmupSteps, baseLr, (step) => {
@@ -63,6 +63,6 @@ export const schedules = Registry.from<ScheduleEntry>('schedule', [
           return minLr + (baseLr - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
         });
       },
-    },
+    }),
   ],
 ]);

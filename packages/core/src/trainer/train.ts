@@ -5,7 +5,8 @@
  */
 import { tf, type Tensor } from '../tf.js';
 import { AugpriorError } from '../errors.js';
-import { argsOf, type Experiment } from '../config/experiment.js';
+import { parseComponent } from '../config/component.js';
+import type { Experiment } from '../config/experiment.js';
 import { losses } from '../losses/index.js';
 import type { Classifier } from '../models/classifier.js';
 import { optimizers } from '../optim/optimizers.js';
@@ -92,9 +93,12 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   // --- init: optimizer, schedule, loss; then restore the newest checkpoint if there is one
   const params = student.namedParameters();
   const paramNameByVariable = new Map(params.map(([name, v]) => [v.name, name]));
-  const optimizer = optimizers.get(e.optimizer.kind).create(argsOf(e.optimizer, 'lr'));
-  const lrAt = schedules.get(e.schedule.kind).create(argsOf(e.schedule), { baseLr: e.optimizer.lr, totalSteps: e.maxSteps });
-  const lossFn = losses.get(e.loss.kind).create(argsOf(e.loss));
+  const optimizerKind = parseComponent(optimizers, e.optimizer, 'optimizer', { extras: ['lr'] });
+  const optimizer = optimizerKind.entry.create(optimizerKind.args);
+  const scheduleKind = parseComponent(schedules, e.schedule, 'schedule');
+  const lrAt = scheduleKind.entry.create(scheduleKind.args, { baseLr: e.optimizer.lr, totalSteps: e.maxSteps });
+  const lossKind = parseComponent(losses, e.loss, 'loss');
+  const lossFn = lossKind.entry.create(lossKind.args);
   // The trainer's own stream (checkpointed, so a resumed run continues it; data sources draw their own).
   let rng = Rng.derive(e.seed, RNG_STREAMS.train);
   let state: TrainerState = { step: 0, samplesSeen: 0, elapsedSeconds: 0, rngState: rng.state(), window: emptyWindow() };

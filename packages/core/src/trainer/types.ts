@@ -1,3 +1,4 @@
+import type { InputDrawer } from '../imaging/input-tiles.js';
 import type { Picture } from '../imaging/picture.js';
 import type { Tensor } from '../tf.js';
 
@@ -46,6 +47,8 @@ export interface BatchSource {
   batches(fromStep: number, batchSize: number): AsyncIterator<Batch>;
   /** What the data was made from, as a picture (the one image, the recording's spectrogram, frames of the one video), for the run's contact sheet. */
   sourcePicture?(): Promise<Picture>;
+  /** How its inputs look to a person, after the run's features (the run's `samples.png`); a source without one gets no sheet. */
+  readonly drawInputs?: InputDrawer;
   dispose(): void;
 }
 
@@ -58,6 +61,8 @@ export interface LabeledDataset {
   readonly size: number;
   readonly numClasses: number;
   readonly classNames?: readonly string[];
+  /** How its inputs look after features, passed on when the set serves as training data (`eval_set`). */
+  readonly drawInputs?: InputDrawer;
   batches(batchSize: number): AsyncIterable<Batch & { y: Tensor }>;
 }
 

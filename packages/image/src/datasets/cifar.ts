@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { AugpriorError, tf, type Batch, type LabeledDataset } from '@augprior/core';
+import { AugpriorError, tf, type Batch, type LabeledDataset, imageTiles } from '@augprior/core';
 import { decodeImageRgb } from './decode-image.js';
 
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
@@ -65,6 +65,7 @@ export function cifarImageSet(options: CifarFolderOptions): LabeledDataset {
     description: `${dataset} ${basename(path)} (${samples.length} images from ${relative(process.cwd(), path) || path})`,
     size: samples.length,
     numClasses,
+    drawInputs: imageTiles,
     ...(options.classNames ? { classNames: options.classNames } : {}),
     async *batches(batchSize) {
       for (let start = 0; start < samples.length; start += batchSize) {
@@ -101,6 +102,7 @@ export function cifarBinarySet(options: { path: string; numClasses: 10 | 100; cl
     description: `CIFAR-${options.numClasses} binary ${basename(file)} (${count} images)`,
     size: count,
     numClasses: options.numClasses,
+    drawInputs: imageTiles,
     ...(options.classNames ? { classNames: options.classNames } : {}),
     async *batches(batchSize) {
       for (let start = 0; start < count; start += batchSize) {

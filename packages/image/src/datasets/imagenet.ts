@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
-import { AugpriorError, tf, type Batch, type LabeledDataset } from '@augprior/core';
+import { AugpriorError, tf, type Batch, type LabeledDataset, imageTiles } from '@augprior/core';
 
 const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
 
@@ -81,6 +81,7 @@ export function imageNetFolderSet(options: ImageNetFolderOptions): LabeledDatase
     description: `ImageNet ${basename(path)} (${chosen.length} images, resize ${resize} + centre crop ${size})`,
     size: chosen.length,
     numClasses: wnids.length,
+    drawInputs: imageTiles,
     classNames: names,
     async *batches(batchSize) {
       for (let start = 0; start < chosen.length; start += batchSize) {

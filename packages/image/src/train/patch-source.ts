@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, Rng, createProgress, fitPicture, tf, type BatchSource, type DataRoot, RNG_STREAMS, EpochSampler, hasManifest, resolveDataPath } from '@augprior/core';
+import { AugpriorError, Rng, createProgress, fitPicture, tf, type BatchSource, type DataRoot, RNG_STREAMS, EpochSampler, hasManifest, resolveDataPath, imageTiles } from '@augprior/core';
 import { generatePatches } from '../patches/generate.js';
 import { PatchRecipeSchema } from '../patches/recipe.js';
 import { readPatches } from '../patches/shards.js';
@@ -70,6 +70,7 @@ export async function imagePatchesSource(options: ImagePatchesOptions, context: 
     description: data.description,
     labeled: false,
     inputShape: [outSize, outSize, 3],
+    drawInputs: imageTiles,
     async *batches(fromStep, batchSize) {
       const indices = new Int32Array(batchSize);
       for (let step = fromStep; ; step++) {

@@ -8,7 +8,7 @@
  * (split seed, i); train and test use disjoint seeds.
  */
 import { z } from 'zod';
-import { Rng, tf, type BatchSource, type LabeledDataset, RNG_STREAMS } from '@augprior/core';
+import { Rng, tf, type BatchSource, type LabeledDataset, RNG_STREAMS, clipTiles } from '@augprior/core';
 
 export const ACTION_CLASSES = ['translate_left', 'translate_right', 'translate_up', 'translate_down', 'rotate_cw', 'rotate_ccw', 'zoom_in', 'zoom_out'] as const;
 
@@ -113,6 +113,7 @@ export function syntheticActionsSet(options: SyntheticActionsOptions): LabeledDa
     description: `synthetic actions ${options.split} (${options.count} clips, ${options.frames}x${options.size}x${options.size}, 8 motions)`,
     size: options.count,
     numClasses: ACTION_CLASSES.length,
+    drawInputs: clipTiles,
     classNames: [...ACTION_CLASSES],
     async *batches(batchSize) {
       for (let start = 0; start < options.count; start += batchSize) {
@@ -133,6 +134,7 @@ export function syntheticActionsSource(options: SyntheticActionsOptions): BatchS
     description: `synthetic actions train stream (${options.frames}x${options.size}x${options.size}, 8 motions)`,
     labeled: true,
     inputShape: [options.frames, options.size, options.size, 3],
+    drawInputs: clipTiles,
     async *batches(fromStep, batchSize) {
       for (let step = fromStep; ; step++) {
         const x = new Float32Array(batchSize * per);

@@ -9,7 +9,7 @@
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { PAPER_JITTER, colorJitter, createProgress, Rng, tf, type BatchSource, type DataRoot, RNG_STREAMS, hasManifest, resolveDataPath } from '@augprior/core';
+import { PAPER_JITTER, colorJitter, createProgress, Rng, tf, type BatchSource, type DataRoot, RNG_STREAMS, hasManifest, resolveDataPath, clipTiles } from '@augprior/core';
 import { generateFakeVideos, loadSource, readFakeVideos } from '../fake-video/fake-clips.js';
 import { FakeVideoRecipeSchema } from '../fake-video/recipe.js';
 import { sourceMediaPicture } from '../fake-video/source-picture.js';
@@ -62,6 +62,7 @@ export async function fakeVideosSource(options: FakeVideosOptions, context: { da
     description: `${manifest.count} ${'frames' in image ? '' : 'fake '}${stored}-frame ${S}px clips of ${image.description} (${dir})`,
     labeled: false,
     inputShape: [T, S, S, 3],
+    drawInputs: clipTiles,
     async *batches(fromStep, batchSize) {
       const frame = new Uint8Array(frameBytes);
       for (let step = fromStep; ; step++) {

@@ -10,7 +10,7 @@ import { truncatedVideoError } from '../ffmpeg/truncation.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, tf, type LabeledDataset } from '@augprior/core';
+import { AugpriorError, tf, type LabeledDataset, clipTiles } from '@augprior/core';
 import { decodeFrames } from '../ffmpeg/decode-frames.js';
 import { decodeFramesCached } from '../ffmpeg/frame-cache.js';
 import { testClipIndices } from '../sampling/clip-sampling.js';
@@ -95,6 +95,7 @@ export function ucf101Set(options: Ucf101Options & { videosDir: string; splitsDi
     description: `UCF-101 split ${options.split} ${options.part}: ${present.length} of ${listed.length} listed videos present${options.classes ? ` (${classNames.length} classes)` : ''}, ${options.clips} clips x ${T} frames at ${width}x${height}`,
     size: present.length,
     numClasses: classNames.length,
+    drawInputs: clipTiles,
     classNames,
     async *batches(batchSize) {
       const videosPerBatch = Math.max(1, Math.floor(batchSize / options.clips));
