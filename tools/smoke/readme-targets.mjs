@@ -32,6 +32,7 @@ export const SMOKE = [
   { target: 'image:generate', args: ['--count', '64', '--export-png', '16'], data: true },
   { target: 'image:bench', args: ['--count', '256'], data: true },
   { target: 'image:train', args: ['--max-steps', '2', ...TRAIN, '--set', 'batchSize=16', '--set', 'data.count=64', '--set', 'eval.limit=100', '--set', 'evalBatchSize=100'], data: true },
+  { target: 'image:train-paper', args: ['--max-steps', '2', ...TRAIN, '--set', 'batchSize=16', '--set', 'data.count=64', '--set', 'eval.limit=100', '--set', 'evalBatchSize=100'], data: true },
   { target: 'image:eval', args: ['--set', 'dataset.limit=100'], data: true, needs: 'image:train' },
   { target: 'image:visualize', args: ['--steps', '2'], data: true, needs: 'image:train' },
   { target: 'audio:generate', args: ['--count', '16', '--export-wav', '2'], data: true },

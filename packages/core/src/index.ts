@@ -52,6 +52,7 @@ export { syncPredictor, mapPredictor, type Predictor } from './teachers/predicto
 export { withFeatureFrontEnd } from './teachers/with-features.js';
 export { RunDir, type MetricsRecord } from './trainer/run-dir.js';
 export { trainingFingerprint, teacherFingerprint } from './trainer/fingerprint.js';
+export { makeStepPlan, planIsDue, PLAN_MARGIN, type StepPlan } from './trainer/step-plan.js';
 export { saveCheckpoint, checkpointDigest, restoreLatestCheckpoint, loadModelWeights, listCheckpoints, readCheckpoint, assignModelState, pruneCheckpoints, type TrainerState, type CheckpointInfo } from './trainer/checkpoint.js';
 export { encodeSafetensors, decodeSafetensors, type SafeTensor } from './trainer/safetensors.js';
 export { writeFileAtomic, fileWriteError } from './trainer/atomic-write.js';

@@ -22,6 +22,8 @@ export const RNG_STREAMS = {
   bootstrap: streamTag('boot'),
   /** Epoch permutations: image patch datasets. */
   imageEpoch: streamTag('epoch'),
+  /** Batches drawn with replacement (the PyTorch port's torch.randint sampling). */
+  withReplacement: streamTag('draw'),
   /** Epoch permutations: audio clip datasets and evaluation sets served as training data. */
   clipEpoch: streamTag('epo'),
   /** Per-batch image augmentation (flip, crop, CutMix, the ImageNet pipeline). */

@@ -26,6 +26,7 @@ import {
   tf,
   train,
   trainingFingerprint,
+  type Classifier,
   type Experiment,
   type MetricsRecord,
   type ProgressReporter,
@@ -134,6 +135,8 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     }
   }
   const teacher = e.teacher ? await loadTeacherSection(teacherKinds, e.teacher, open) : undefined;
+  // The weight average (experiment.ema) is a second model of the student's architecture.
+  const average = e.ema ? createModel(e.student.kind, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed) : undefined;
   const evalSet = e.eval ? await openEvalSet(e.eval, open) : undefined;
   // Samples are images, 1-s audio clips or video clips: the rate names the one this run trains on.
   const progress: ProgressReporter = createProgress({ label: e.name, unit: modalityOfExperiment(e) === 'image' ? 'img' : 'clip', mode: context.progress ?? 'auto', stream: context.stream ?? process.stderr });
@@ -146,7 +149,7 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     if (evalSet && evalSet.numClasses !== e.student.numClasses) {
       throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student predicts ${e.student.numClasses}`);
     }
-    const studentPredict = (x: tf.Tensor) => student.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
+    const predictWith = (model: Classifier) => (x: tf.Tensor) => model.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
     // The student learns the teacher's outputs in the teacher's order: both are checked against the eval set's class names.
     const named = teacher?.classNames ? { classNames: teacher.classNames } : {};
     const teacherFull = evalSet && teacher ? await evaluateClassifier(teacher, evalSet, { batchSize: e.evalBatchSize, model: `teacher ${teacher.description}` }) : undefined;
@@ -158,6 +161,7 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     const outcome = await train({
       experiment: e,
       student,
+      ...(average ? { average } : {}),
       ...(teacher ? { teacher } : {}),
       ...(studentFeatures ? { studentFeatures } : {}),
       source: trainData,
@@ -168,8 +172,8 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
       allowChanged: options.allowChanged === true,
       ...(evalSet
         ? {
-            evaluate: async () => {
-              lastFull = await evaluateClassifier(studentPredict, evalSet, { batchSize: e.evalBatchSize, model: `student ${student.arch}`, ...named, ...(teacher ? { teacher } : {}) });
+            evaluate: async (model: Classifier) => {
+              lastFull = await evaluateClassifier(predictWith(model), evalSet, { batchSize: e.evalBatchSize, model: `student ${student.arch}${model === average ? ' (weight average)' : ''}`, ...named, ...(teacher ? { teacher } : {}) });
               return scalarMetrics(lastFull);
             },
           }
@@ -204,6 +208,8 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
           stopReason: outcome.stopReason,
           runDir: runDir.path,
           resumedFrom: outcome.resumedFrom ?? null,
+          // The step count a wall-clock budget was planned into, for a schedule that decays to it.
+          plan: outcome.state.plan ?? null,
           // Every resume that continued with another config or teacher (--allow-changed), from changes.jsonl.
           changes: runDir.readChanges(),
           engineReason: engine.reason,
@@ -221,5 +227,6 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     trainData.dispose();
     teacher?.dispose();
     student.dispose();
+    average?.dispose();
   }
 }

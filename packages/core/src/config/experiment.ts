@@ -15,6 +15,7 @@ import { losses } from '../losses/index.js';
 import { models } from '../models/index.js';
 import { optimizers } from '../optim/optimizers.js';
 import { schedules } from '../optim/schedules.js';
+import { WeightAverageSchema } from '../trainer/weight-average.js';
 import type { Registry } from '../registry.js';
 import { parseComponent, type ComponentKind, type ComponentSection } from './component.js';
 import { migrateExperimentConfig } from './migrate.js';
@@ -60,6 +61,8 @@ export const ExperimentSchema = z
     loss: kindWithArgs.optional(),
     optimizer: z.looseObject({ kind: z.string().min(1).default('adam'), lr: z.number().positive().default(1e-3) }).default({ kind: 'adam', lr: 1e-3 }),
     schedule: kindWithArgs.default({ kind: 'constant' }),
+    /** Keep an exponential moving average of the weights, evaluated beside the raw ones (trainer/weight-average.ts). */
+    ema: WeightAverageSchema.optional(),
     batchSize: z.number().int().positive(),
     /** Budgets: training stops at whichever comes first (at least one is required). */
     maxSteps: z.number().int().positive().optional(),
@@ -133,7 +136,6 @@ export function parseExperiment(raw: unknown, validators: SectionValidators, sou
   checkName(source, 'student.kind', models, e.student.kind);
   const unknownStudent = Object.keys(e.student).filter((key) => !STUDENT_FIELDS.has(key));
   if (unknownStudent.length) fail(source, `student: unrecognized key(s) ${unknownStudent.map((k) => `"${k}"`).join(', ')} (a student has kind, numClasses, inChannels, normalize, features)`);
-  if (e.schedule.kind === 'cosine' && e.maxSteps === undefined) fail(source, 'schedule.kind: cosine decays to the last step, so it needs maxSteps');
   if (e.student.normalize && e.student.normalize.mean.length !== e.student.normalize.std.length) fail(source, 'student.normalize: mean and std must have the same length');
   let student = e.student;
   if (e.student.features) {

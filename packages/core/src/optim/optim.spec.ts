@@ -82,4 +82,16 @@ describe('schedules', () => {
     expect(lr(50)).toBeCloseTo(0.6, 9);
     expect(() => schedule({ kind: 'cosine' }, { baseLr: 1, totalSteps: undefined })).toThrow(/maxSteps/);
   });
+  it('linear decays from the peak after warm-up to minLr at the last step', () => {
+    const lr = schedule({ kind: 'linear', warmupSteps: 10, minLr: 0 }, { baseLr: 2, totalSteps: 110 });
+    expect([5, 10, 60, 110, 200].map(lr)).toEqual([1, 2, 1, 0, 0]);
+  });
+  it('budget schedules hold the peak while the step budget is still unknown (Infinity), warm-up included', () => {
+    for (const kind of ['cosine', 'linear']) {
+      const lr = schedule({ kind, warmupSteps: 4 }, { baseLr: 1, totalSteps: Number.POSITIVE_INFINITY });
+      expect([2, 4, 5, 1000].map(lr)).toEqual([0.5, 1, 1, 1]);
+      expect(schedules.get(kind).decaysToBudget).toBe(true);
+    }
+    expect(schedules.get('constant').decaysToBudget).toBe(false);
+  });
 });

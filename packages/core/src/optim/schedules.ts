@@ -1,13 +1,16 @@
 /**
  * Learning-rate schedules as pure functions of the (1-based) step, so a resumed run computes
- * exactly the rate the uninterrupted one would have.
+ * exactly the rate the uninterrupted one would have. Schedules that decay to the end of the budget
+ * (`decaysToBudget`) get their step count from `maxSteps`, or, under a wall-clock budget, from the
+ * trainer's step plan (trainer/step-plan.ts), fixed early and stored in every checkpoint. Until a
+ * plan is fixed they run with `totalSteps = Infinity`: warm-up, then the peak rate.
  */
 import { z } from 'zod';
 import { Registry } from '../registry.js';
 
 export interface ScheduleContext {
   baseLr: number;
-  /** The run's step budget; required by schedules that decay towards an end. */
+  /** The run's step budget (Infinity while a wall-clock plan is not fixed yet); required by schedules that decay towards an end. */
   totalSteps: number | undefined;
 }
 
@@ -16,6 +19,8 @@ export type LrAt = (step: number) => number;
 export interface ScheduleEntry<S extends z.ZodType = z.ZodType> {
   /** Parsed once by parseComponent; `create` receives the parsed arguments. */
   args: S;
+  /** True when the rate depends on the budget's step count (the trainer then plans one under maxMinutes). */
+  decaysToBudget: boolean;
   create(args: z.output<S>, context: ScheduleContext): LrAt;
 }
 
@@ -31,12 +36,25 @@ function withWarmup(warmupSteps: number, baseLr: number, after: LrAt): LrAt {
 const constantArgs = z.strictObject({ ...warmup });
 const stepArgs = z.strictObject({ ...warmup, milestones: z.array(z.number().int().positive()).default([]), gamma: z.number().positive().default(0.1) });
 const cosineArgs = z.strictObject({ ...warmup, minLr: z.number().min(0).default(0) });
+const linearArgs = z.strictObject({ ...warmup, minLr: z.number().min(0).default(0) });
+
+function budgetOf(kind: string, totalSteps: number | undefined): number {
+  if (totalSteps === undefined) throw new Error(`the ${kind} schedule needs a budget (maxSteps, or maxMinutes for a planned step count): it decays to minLr at the last step`);
+  return totalSteps;
+}
+
+/** Progress in [0, 1] through the decay that follows warm-up (0 while the budget is still unknown). */
+function decayProgress(step: number, warmupSteps: number, totalSteps: number): number {
+  if (!Number.isFinite(totalSteps)) return 0;
+  return Math.min(Math.max(step - warmupSteps, 0) / Math.max(totalSteps - warmupSteps, 1), 1);
+}
 
 export const schedules = Registry.from<ScheduleEntry>('schedule', [
   [
     'constant',
     defineSchedule({
       args: constantArgs,
+      decaysToBudget: false,
       create({ warmupSteps }, { baseLr }) {
         return withWarmup(warmupSteps, baseLr, () => baseLr);
       },
@@ -46,6 +64,7 @@ export const schedules = Registry.from<ScheduleEntry>('schedule', [
     'step',
     defineSchedule({
       args: stepArgs,
+      decaysToBudget: false,
       create({ warmupSteps, milestones, gamma }, { baseLr }) {
         return withWarmup(warmupSteps, baseLr, (step) => baseLr * gamma ** milestones.filter((m) => step > m).length);
       },
@@ -55,13 +74,22 @@ export const schedules = Registry.from<ScheduleEntry>('schedule', [
     'cosine',
     defineSchedule({
       args: cosineArgs,
+      decaysToBudget: true,
       create({ warmupSteps, minLr }, { baseLr, totalSteps }) {
-        if (totalSteps === undefined) throw new Error('the cosine schedule needs maxSteps (it decays to minLr at the last step)');
-        const span = Math.max(totalSteps - warmupSteps, 1);
-        return withWarmup(warmupSteps, baseLr, (step) => {
-          const progress = Math.min(Math.max(step - warmupSteps, 0) / span, 1);
-          return minLr + (baseLr - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
-        });
+        const total = budgetOf('cosine', totalSteps);
+        return withWarmup(warmupSteps, baseLr, (step) => minLr + (baseLr - minLr) * 0.5 * (1 + Math.cos(Math.PI * decayProgress(step, warmupSteps, total))));
+      },
+    }),
+  ],
+  [
+    // Warm-up + linear decay to the budget: with a long warm-up, the one-cycle / triangular schedule of fast CIFAR training.
+    'linear',
+    defineSchedule({
+      args: linearArgs,
+      decaysToBudget: true,
+      create({ warmupSteps, minLr }, { baseLr, totalSteps }) {
+        const total = budgetOf('linear', totalSteps);
+        return withWarmup(warmupSteps, baseLr, (step) => minLr + (baseLr - minLr) * (1 - decayProgress(step, warmupSteps, total)));
       },
     }),
   ],

@@ -14,10 +14,18 @@ import { AugpriorError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizers.js';
 import type { RngState } from '../rng.js';
+import type { StepPlan } from './step-plan.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors.js';
 
 export const CHECKPOINT_FORMAT = 'augprior-checkpoint/1';
+/** Where a run's weight average (trainer/weight-average.ts) lives in its checkpoints. */
+export const AVERAGE_PREFIX = 'ema/';
+
+function hasAverage(tensors: Map<string, SafeTensor>): boolean {
+  for (const name of tensors.keys()) if (name.startsWith(AVERAGE_PREFIX)) return true;
+  return false;
+}
 
 /** Accumulators of the metrics window that a log line averages over. */
 export interface LogWindow {
@@ -33,6 +41,8 @@ export interface TrainerState {
   elapsedSeconds: number;
   rngState: RngState;
   window: LogWindow;
+  /** The step count a wall-clock budget was planned into (step-plan.ts); absent under maxSteps. */
+  plan?: StepPlan;
 }
 
 export interface CheckpointInfo {
@@ -75,10 +85,11 @@ async function toSafe(t: Tensor): Promise<SafeTensor> {
   return { dtype: t.dtype === 'float32' ? 'F32' : 'I32', shape: [...t.shape], data };
 }
 
-export async function saveCheckpoint(dir: string, model: Module, optimizer: Optimizer, state: TrainerState, extra: Record<string, string> = {}): Promise<string> {
+export async function saveCheckpoint(dir: string, model: Module, optimizer: Optimizer, state: TrainerState, extra: Record<string, string> = {}, average?: Module): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const tensors = new Map<string, SafeTensor>();
   for (const [name, v] of model.stateDict()) tensors.set(`model/${name}`, await toSafe(v));
+  for (const [name, v] of average?.stateDict() ?? []) tensors.set(`${AVERAGE_PREFIX}${name}`, await toSafe(v));
   for (const [name, slot] of optimizer.slots()) tensors.set(`optim/${name}`, await toSafe(slot));
   const metadata: Record<string, string> = {
     ...extra,
@@ -90,6 +101,7 @@ export async function saveCheckpoint(dir: string, model: Module, optimizer: Opti
     elapsedSeconds: String(state.elapsedSeconds),
     rngState: JSON.stringify(state.rngState),
     window: JSON.stringify(state.window),
+    ...(state.plan ? { plan: JSON.stringify(state.plan) } : {}),
   };
   metadata['contentSha256'] = checkpointDigest(tensors, metadata);
   const path = checkpointPath(dir, state.step);
@@ -140,12 +152,17 @@ export function assignModelState(model: Module, tensors: Map<string, SafeTensor>
   }
 }
 
-export function loadModelWeights(path: string, model: Module): Record<string, string> {
+/**
+ * Loads a checkpoint's model for use (evaluation, a teacher): its weight average when the run kept
+ * one (the run's headline model), else its raw weights; `weights: 'raw'` insists on the latter.
+ */
+export function loadModelWeights(path: string, model: Module, options: { weights?: 'auto' | 'raw' } = {}): Record<string, string> & { loadedWeights: 'average' | 'raw' } {
   const { tensors, metadata } = readCheckpoint(path);
   const why = damaged(tensors, metadata);
   if (why) throw new AugpriorError('checkpoint.corrupt', `${path}: ${why}`, 'use an earlier checkpoint of the run (checkpoints/), or train it again');
-  assignModelState(model, tensors, path);
-  return metadata;
+  const average = options.weights !== 'raw' && hasAverage(tensors);
+  assignModelState(model, tensors, path, average ? AVERAGE_PREFIX : 'model/');
+  return { ...metadata, loadedWeights: average ? 'average' : 'raw' };
 }
 
 function parseState(metadata: Record<string, string>, path: string): TrainerState & { optimizerStep: number } {
@@ -158,6 +175,7 @@ function parseState(metadata: Record<string, string>, path: string): TrainerStat
       elapsedSeconds: Number(metadata['elapsedSeconds']),
       rngState: JSON.parse(metadata['rngState'] ?? '') as RngState,
       window: JSON.parse(metadata['window'] ?? '') as LogWindow,
+      ...(metadata['plan'] ? { plan: JSON.parse(metadata['plan']) as StepPlan } : {}),
     };
   } catch (error) {
     throw new AugpriorError('checkpoint.corrupt', `${path} has unusable trainer metadata (${(error as Error).message})`);
@@ -171,6 +189,8 @@ export interface RestoredCheckpoint {
   skipped: string[];
   /** What the checkpoint says it was made with (absent in checkpoints older than the fingerprints). */
   fingerprints: { config?: string; teacher?: string };
+  /** Whether the checkpoint held a weight average, now in the `average` model passed in. */
+  averageRestored: boolean;
 }
 
 /** The checksum check: undefined when the content matches (or predates checksums), else why not. */
@@ -181,7 +201,7 @@ function damaged(tensors: Map<string, SafeTensor>, metadata: Record<string, stri
 }
 
 /** Restores model + optimizer from the newest readable checkpoint in `dir`. */
-export function restoreLatestCheckpoint(dir: string, model: Module, optimizer: Optimizer): RestoredCheckpoint | undefined {
+export function restoreLatestCheckpoint(dir: string, model: Module, optimizer: Optimizer, average?: Module): RestoredCheckpoint | undefined {
   const skipped: string[] = [];
   for (const candidate of listCheckpoints(dir)) {
     let decoded: ReturnType<typeof decodeSafetensors>;
@@ -202,6 +222,8 @@ export function restoreLatestCheckpoint(dir: string, model: Module, optimizer: O
       throw new AugpriorError('checkpoint.mismatch', `${candidate.path} was written by optimizer ${metadata['optimizer']}, this run uses ${optimizer.name}`);
     }
     assignModelState(model, tensors, candidate.path);
+    const averageRestored = average !== undefined && hasAverage(tensors);
+    if (averageRestored) assignModelState(average, tensors, candidate.path, AVERAGE_PREFIX);
     const slots = new Map<string, Tensor>();
     for (const [name, t] of tensors) {
       if (name.startsWith('optim/')) slots.set(name.slice('optim/'.length), tf.tensor(t.data, t.shape, t.dtype === 'F32' ? 'float32' : 'int32'));
@@ -212,7 +234,7 @@ export function restoreLatestCheckpoint(dir: string, model: Module, optimizer: O
       ...(metadata['configFingerprint'] ? { config: metadata['configFingerprint'] } : {}),
       ...(metadata['teacherFingerprint'] ? { teacher: metadata['teacherFingerprint'] } : {}),
     };
-    return { path: candidate.path, state, skipped, fingerprints };
+    return { path: candidate.path, state, skipped, fingerprints, averageRestored };
   }
   if (skipped.length) throw new AugpriorError('checkpoint.corrupt', `no usable checkpoint in ${dir}: ${skipped.join('; ')}`, 'the run cannot continue from a damaged file; start it again under another --name');
   return undefined;

@@ -131,4 +131,127 @@ describe('train', () => {
     full.dispose();
     resumed.dispose();
   });
+
+  it('plans a wall-clock budget into steps once, stores the plan, and resumes on it to the same weights', async () => {
+    // Virtual time: every batch costs 100 ms, so the measured rate is 10 steps/s exactly.
+    const clocked = (onBatch?: (step: number) => void) => {
+      let ms = 0;
+      const inner = shapes(0);
+      const source = {
+        ...inner,
+        async *batches(from: number, size: number) {
+          const it = inner.batches(from, size);
+          for (let step = from; ; step++) {
+            const next = await it.next();
+            if (next.done) return;
+            ms += 100;
+            onBatch?.(step);
+            yield next.value;
+          }
+        },
+      };
+      return { source, clock: () => ms };
+    };
+    const e = experiment({ maxSteps: undefined, maxMinutes: 0.15, schedule: { kind: 'cosine', warmupSteps: 5 }, checkpointEvery: 1000 });
+    const full = createModel('resnet8', { numClasses: 4 }, 0);
+    const fullDir = RunDir.create(tmpRuns(), 'planned', e);
+    const a = clocked();
+    const outcome = await train({ experiment: e, student: full, source: a.source, clock: a.clock, runDir: fullDir });
+    // A 9-s budget is short, so the plan is fixed as soon as a tenth of the rest has gone (step 11,
+    // 1.1 s, timed from the session start): 11 + floor((9 - 1.1) s * 10/s * (1 - 0.04)) = 86.
+    expect(outcome.state.plan).toEqual({ steps: 86, budgetSeconds: 9, fixedAtStep: 11, stepsPerSecond: 10 });
+    expect(outcome.stopReason).toBe('max-minutes');
+    expect(outcome.state.step).toBe(86);
+    const lrs = fullDir.readMetrics().filter((m) => m.type === 'train').map((m) => m['lr'] as number);
+    expect(lrs[lrs.length - 1]).toBeLessThan(1e-6); // step 85 of 86: the cosine ends at the planned step
+    expect([lrs[0], lrs[1]]).toEqual([1e-3, 1e-3]); // steps 5 and 10: warm-up done, no plan yet, the peak
+    expect(lrs[2]).toBeLessThan(1e-3); // step 15: decaying to the planned step
+
+    const partDir = RunDir.create(tmpRuns(), 'planned-part', e);
+    const controller = new AbortController();
+    const first = createModel('resnet8', { numClasses: 4 }, 0);
+    const b = clocked((step) => step === 70 && controller.abort());
+    const stopped = await train({ experiment: e, student: first, source: b.source, clock: b.clock, runDir: partDir, signal: controller.signal });
+    expect([stopped.stopReason, stopped.state.step, stopped.state.plan?.steps]).toEqual(['interrupted', 70, 86]);
+    first.dispose();
+    const resumed = createModel('resnet8', { numClasses: 4 }, 0);
+    const c = clocked();
+    const again = await train({ experiment: e, student: resumed, source: c.source, clock: c.clock, runDir: partDir });
+    expect([again.resumedFrom, again.state.step, again.state.plan]).toEqual([70, 86, outcome.state.plan]);
+    for (const [name, v] of full.stateDict()) expect(Array.from(resumed.stateDict().get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+    expect(partDir.readMetrics().map((m) => m['lr'])).toEqual(fullDir.readMetrics().map((m) => m['lr']));
+    full.dispose();
+    resumed.dispose();
+  });
+});
+
+describe('step plan', () => {
+  it('waits for 10 + 50 timed steps on a long budget and turns the rest of it into steps, capped by maxSteps', async () => {
+    const { makeStepPlan, planIsDue } = await import('./step-plan.js');
+    expect(planIsDue(59, 20, 3580)).toBe(false);
+    expect(planIsDue(60, 21, 3579)).toBe(true);
+    expect(planIsDue(11, 1.1, 7.9)).toBe(true); // short budget: a tenth of the rest has gone
+    expect(planIsDue(10, 5, 10)).toBe(false); // still in the untimed warm-up steps
+    const plan = makeStepPlan({ budgetSeconds: 3600, maxSteps: undefined, step: 60, elapsedSeconds: 21, timedSteps: 50, timedSeconds: 18 });
+    expect(plan).toEqual({ steps: 60 + Math.floor((3600 - 21) * (50 / 18) * 0.96), budgetSeconds: 3600, fixedAtStep: 60, stepsPerSecond: 2.778 });
+    expect(makeStepPlan({ budgetSeconds: 3600, maxSteps: 5000, step: 60, elapsedSeconds: 21, timedSteps: 50, timedSeconds: 18 }).steps).toBe(5000);
+  });
+});
+
+describe('weight average (experiment.ema)', () => {
+  it('follows d * average + (1 - d) * weights with the warm-up ramp, buffers included, tensor count flat', async () => {
+    const { averageDecay, updateAverage, copyWeights } = await import('./weight-average.js');
+    expect([0, 1, 90, 10_000].map((s) => averageDecay({ decay: 0.99, warmup: true }, s))).toEqual([0.1, 2 / 11, 91 / 100, 0.99]);
+    expect(averageDecay({ decay: 0.99, warmup: false }, 0)).toBe(0.99);
+    const current = createModel('resnet8', { numClasses: 4 }, 1);
+    const average = createModel('resnet8', { numClasses: 4 }, 2);
+    const before = new Map([...average.stateDict()].map(([n, v]) => [n, Array.from(v.dataSync())]));
+    const count = tf.memory().numTensors;
+    updateAverage(average, current, { decay: 0.75, warmup: false }, 5);
+    expect(tf.memory().numTensors).toBe(count);
+    for (const [name, v] of average.stateDict()) {
+      const cur = current.stateDict().get(name)!.dataSync();
+      Array.from(v.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(0.75 * before.get(name)![i]! + 0.25 * cur[i]!, 5));
+    }
+    copyWeights(current, average);
+    for (const [name, v] of average.stateDict()) expect(Array.from(v.dataSync())).toEqual(Array.from(current.stateDict().get(name)!.dataSync()));
+    current.dispose();
+    average.dispose();
+  });
+
+  it('is evaluated beside the raw weights, saved in every checkpoint, resumed exactly, and loaded as the run model', async () => {
+    const { loadModelWeights, listCheckpoints } = await import('./checkpoint.js');
+    const e = experiment({ maxSteps: 30, checkpointEvery: 10, evalEvery: 10, ema: { decay: 0.9 } });
+    const probe = (model: { stateDict(): Map<string, tf.Variable> }) => ({ top1: Array.from(model.stateDict().get('linear.weight')!.dataSync()).reduce((a, b) => a + b, 0) });
+    const full = createModel('resnet8', { numClasses: 4 }, 0);
+    const fullAverage = createModel('resnet8', { numClasses: 4 }, 0);
+    const fullDir = RunDir.create(tmpRuns(), 'ema-full', e);
+    const counts: number[] = [];
+    const outcome = await train({ experiment: e, student: full, average: fullAverage, source: shapes(0), runDir: fullDir, evaluate: async (m) => { counts.push(tf.memory().numTensors); return probe(m); } });
+    expect(new Set(counts.slice(2)).size).toBe(1);
+    // The headline is the average; the raw weights are logged as rawTop1, and they differ.
+    expect(outcome.lastEval!['top1']).toBeCloseTo(probe(fullAverage).top1, 5);
+    expect(outcome.lastEval!['rawTop1']).toBeCloseTo(probe(full).top1, 5);
+    expect(outcome.lastEval!['top1']).not.toBeCloseTo(outcome.lastEval!['rawTop1']!, 3);
+
+    const partDir = RunDir.create(tmpRuns(), 'ema-part', e);
+    const first = createModel('resnet8', { numClasses: 4 }, 0);
+    const firstAverage = createModel('resnet8', { numClasses: 4 }, 0);
+    await train({ experiment: { ...e, maxSteps: 20 }, student: first, average: firstAverage, source: shapes(0), runDir: partDir, evaluate: async (m) => probe(m) });
+    first.dispose();
+    firstAverage.dispose();
+    const resumed = createModel('resnet8', { numClasses: 4 }, 0);
+    const resumedAverage = createModel('resnet8', { numClasses: 4 }, 0);
+    await train({ experiment: e, student: resumed, average: resumedAverage, source: shapes(0), runDir: partDir, evaluate: async (m) => probe(m) });
+    for (const [name, v] of fullAverage.stateDict()) expect(Array.from(resumedAverage.stateDict().get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+
+    const loaded = createModel('resnet8', { numClasses: 4 }, 7);
+    const newest = listCheckpoints(fullDir.checkpointsDir)[0]!.path;
+    expect(loadModelWeights(newest, loaded).loadedWeights).toBe('average');
+    expect(Array.from(loaded.stateDict().get('linear.weight')!.dataSync())).toEqual(Array.from(fullAverage.stateDict().get('linear.weight')!.dataSync()));
+    expect(loadModelWeights(newest, loaded, { weights: 'raw' }).loadedWeights).toBe('raw');
+    expect(Array.from(loaded.stateDict().get('linear.weight')!.dataSync())).toEqual(Array.from(full.stateDict().get('linear.weight')!.dataSync()));
+    await expect(train({ experiment: e, student: loaded, source: shapes(0), runDir: RunDir.create(tmpRuns(), 'ema-none', e) })).rejects.toThrow(/sets ema but no model/);
+    for (const m of [full, fullAverage, resumed, resumedAverage, loaded]) m.dispose();
+  });
 });

@@ -17,11 +17,15 @@ import { RNG_STREAMS } from '../rng-streams.js';
 import { pruneCheckpoints, restoreLatestCheckpoint, saveCheckpoint, type LogWindow, type TrainerState } from './checkpoint.js';
 import { studentInput as studentInputOf } from './preprocess.js';
 import type { RunDir } from './run-dir.js';
+import { copyWeights, updateAverage } from './weight-average.js';
+import { makeStepPlan, planIsDue, PLAN_SKIP_STEPS } from './step-plan.js';
 import type { BatchSource, FeatureExtractor, Metrics, Teacher } from './types.js';
 
 export interface TrainDeps {
   experiment: Experiment;
   student: Classifier;
+  /** A second model of the student's architecture holding the weight average (required by experiment.ema). */
+  average?: Classifier;
   teacher?: Teacher;
   /** Turns raw batches (waveforms) into the student's input; the teacher brings its own. */
   studentFeatures?: FeatureExtractor;
@@ -36,6 +40,8 @@ export interface TrainDeps {
   fingerprints?: { config: string; teacher?: string };
   /** Resume even when the checkpoint was made with another config or teacher (recorded in changes.jsonl). */
   allowChanged?: boolean;
+  /** Milliseconds on a monotonic clock (default performance.now); tests pass a scripted one. */
+  clock?: () => number;
 }
 
 /** A resume whose checkpoint was made with another config or teacher, unless allowed. */
@@ -96,13 +102,20 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   const optimizerKind = parseComponent(optimizers, e.optimizer, 'optimizer', { extras: ['lr'] });
   const optimizer = optimizerKind.entry.create(optimizerKind.args);
   const scheduleKind = parseComponent(schedules, e.schedule, 'schedule');
-  const lrAt = scheduleKind.entry.create(scheduleKind.args, { baseLr: e.optimizer.lr, totalSteps: e.maxSteps });
+  const scheduleFor = (totalSteps: number | undefined) => scheduleKind.entry.create(scheduleKind.args, { baseLr: e.optimizer.lr, totalSteps });
+  const budgetSeconds = e.maxMinutes !== undefined ? e.maxMinutes * 60 : undefined;
+  // A schedule that decays to the budget under a wall-clock budget needs a planned step count (step-plan.ts).
+  const plans = scheduleKind.entry.decaysToBudget && budgetSeconds !== undefined;
   const lossKind = parseComponent(losses, e.loss, 'loss');
   const lossFn = lossKind.entry.create(lossKind.args);
+  const average = e.ema ? deps.average : undefined;
+  if (e.ema && !average) throw new AugpriorError('train.no-average', 'the experiment sets ema but no model to hold the average was passed (TrainDeps.average: a second model of the student\'s architecture)');
   // The trainer's own stream (checkpointed, so a resumed run continues it; data sources draw their own).
   let rng = Rng.derive(e.seed, RNG_STREAMS.train);
   let state: TrainerState = { step: 0, samplesSeen: 0, elapsedSeconds: 0, rngState: rng.state(), window: emptyWindow() };
-  const restored = restoreLatestCheckpoint(runDir.checkpointsDir, student, optimizer);
+  const restored = restoreLatestCheckpoint(runDir.checkpointsDir, student, optimizer, average);
+  // A fresh start, or a checkpoint from before ema was set (--allow-changed), starts the average at the weights.
+  if (average && !restored?.averageRestored) copyWeights(student, average);
   for (const skipped of restored?.skipped ?? []) progress?.log(`warning: skipped unreadable checkpoint ${skipped}`);
   const changes = restored ? checkFingerprints(deps, restored) : [];
   for (const change of changes) {
@@ -120,6 +133,9 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
     if (dropped) progress?.log(`no checkpoint yet: starting from step 0 (dropped ${dropped} metric lines of the interrupted start)`);
   }
   const resumedFrom = restored?.state.step;
+  // A plan made for another budget (a resume with a new maxMinutes) steers until this session plans again.
+  let planCurrent = plans && state.plan !== undefined && state.plan.budgetSeconds === budgetSeconds;
+  let lrAt = scheduleFor(plans ? (state.plan?.steps ?? Number.POSITIVE_INFINITY) : e.maxSteps);
   let lastCheckpointStep = state.step;
   let lastTrain: Metrics | undefined;
   let lastEval: Metrics | undefined;
@@ -128,32 +144,39 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   const saveNow = async () => {
     state.rngState = rng.state();
     const fingerprints = deps.fingerprints ? { configFingerprint: deps.fingerprints.config, ...(deps.fingerprints.teacher ? { teacherFingerprint: deps.fingerprints.teacher } : {}) } : {};
-    await saveCheckpoint(runDir.checkpointsDir, student, optimizer, state, { arch: student.arch, name: e.name, ...fingerprints });
+    await saveCheckpoint(runDir.checkpointsDir, student, optimizer, state, { arch: student.arch, name: e.name, ...fingerprints }, average);
     pruneCheckpoints(runDir.checkpointsDir, e.keepCheckpoints);
     lastCheckpointStep = state.step;
   };
   const runEval = async () => {
     if (!deps.evaluate) return;
-    lastEval = await deps.evaluate(student, state.step);
+    if (average) {
+      // The average is the run's model (what result.json, eval and a from-run teacher use); the raw weights ride along.
+      const raw = await deps.evaluate(student, state.step);
+      lastEval = { ...(await deps.evaluate(average, state.step)), ...prefixed('raw', raw) };
+    } else lastEval = await deps.evaluate(student, state.step);
     lastEvalStep = state.step;
     runDir.appendMetrics({ type: 'eval', step: state.step, samplesSeen: state.samplesSeen, elapsedSeconds: round(state.elapsedSeconds), ...lastEval });
     progress?.log(`eval @ step ${state.step}: ${Object.entries(lastEval).map(([k, v]) => `${k} ${fmt(v)}`).join(' ')}`);
   };
 
-  const budgetSeconds = e.maxMinutes !== undefined ? e.maxMinutes * 60 : undefined;
   const evalPeriod = e.evalEveryMinutes !== undefined ? e.evalEveryMinutes * 60 : undefined;
   let nextTimedEval = evalPeriod !== undefined ? (Math.floor(state.elapsedSeconds / evalPeriod) + 1) * evalPeriod : Infinity;
-  const sessionStart = performance.now();
+  const now = deps.clock ?? (() => performance.now());
+  const sessionStart = now();
   const elapsedAtStart = state.elapsedSeconds;
-  let windowStart = performance.now();
+  const stepAtStart = state.step;
+  let timingFrom: { step: number; at: number } | undefined;
+  let windowStart = now();
   let windowSamples = 0;
   const iterator = source.batches(state.step + 1, e.batchSize);
   let stopReason: StopReason;
 
   try {
     for (;;) {
-      state.elapsedSeconds = elapsedAtStart + (performance.now() - sessionStart) / 1000;
+      state.elapsedSeconds = elapsedAtStart + (now() - sessionStart) / 1000;
       if (e.maxSteps !== undefined && state.step >= e.maxSteps) { stopReason = 'max-steps'; break; }
+      if (planCurrent && state.step >= state.plan!.steps) { stopReason = 'max-minutes'; break; }
       if (budgetSeconds !== undefined && state.elapsedSeconds >= budgetSeconds) { stopReason = 'max-minutes'; break; }
       if (deps.signal?.aborted) { stopReason = 'interrupted'; break; }
 
@@ -188,6 +211,7 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
       const gradsByName: Record<string, Tensor> = {};
       for (const [variableName, grad] of Object.entries(grads)) gradsByName[paramNameByVariable.get(variableName)!] = grad;
       optimizer.step(params, gradsByName, lr);
+      if (average) updateAverage(average, student, e.ema!, step);
 
       let agreement: number | undefined;
       if (teacherLogits && studentTop1) {
@@ -208,8 +232,19 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
         state.window.agreementSum += agreement;
         state.window.agreementSteps += 1;
       }
-      state.elapsedSeconds = elapsedAtStart + (performance.now() - sessionStart) / 1000;
-      const rate = windowSamples / Math.max((performance.now() - windowStart) / 1000, 1e-9);
+      state.elapsedSeconds = elapsedAtStart + (now() - sessionStart) / 1000;
+      const rate = windowSamples / Math.max((now() - windowStart) / 1000, 1e-9);
+      if (plans && !planCurrent) {
+        const sessionSteps = step - stepAtStart;
+        if (sessionSteps === PLAN_SKIP_STEPS) timingFrom = { step, at: now() };
+        const from = timingFrom ?? { step: stepAtStart, at: sessionStart };
+        if (planIsDue(sessionSteps, (now() - sessionStart) / 1000, budgetSeconds! - state.elapsedSeconds) && step > from.step) {
+          state.plan = makeStepPlan({ budgetSeconds: budgetSeconds!, maxSteps: e.maxSteps, step, elapsedSeconds: state.elapsedSeconds, timedSteps: step - from.step, timedSeconds: (now() - from.at) / 1000 });
+          planCurrent = true;
+          lrAt = scheduleFor(state.plan.steps);
+          progress?.log(`planned ${state.plan.steps} steps for the ${e.maxMinutes}-minute budget (${state.plan.stepsPerSecond} steps/s over steps ${from.step + 1}-${step}); the ${e.schedule.kind} schedule decays to step ${state.plan.steps}`);
+        }
+      }
       if (step % e.logEvery === 0) {
         lastTrain = {
           loss: state.window.lossSum / state.window.steps,
@@ -219,13 +254,13 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
         };
         runDir.appendMetrics({ type: 'train', step, samplesSeen: state.samplesSeen, elapsedSeconds: round(state.elapsedSeconds), ...lastTrain });
         state.window = emptyWindow();
-        windowStart = performance.now();
+        windowStart = now();
         windowSamples = 0;
       }
       progress?.update({
-        fraction: Math.max(e.maxSteps ? step / e.maxSteps : 0, budgetSeconds ? state.elapsedSeconds / budgetSeconds : 0),
+        fraction: Math.max(e.maxSteps ? step / e.maxSteps : 0, budgetSeconds ? state.elapsedSeconds / budgetSeconds : 0, planCurrent ? step / state.plan!.steps : 0),
         rate,
-        status: `step ${step}${e.maxSteps ? `/${e.maxSteps}` : ''} loss ${fmt(lastTrain?.loss ?? lossValue)}`,
+        status: `step ${step}${planCurrent ? `/${state.plan!.steps}` : e.maxSteps ? `/${e.maxSteps}` : ''} loss ${fmt(lastTrain?.loss ?? lossValue)}`,
       });
       if (e.evalEvery !== undefined && step % e.evalEvery === 0) await runEval();
       else if (state.elapsedSeconds >= nextTimedEval) {
@@ -246,6 +281,13 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   if (deps.evaluate && lastEvalStep !== state.step) await runEval();
   optimizer.dispose();
   return { stopReason, state, lastTrain, lastEval, resumedFrom, changes };
+}
+
+/** top1 -> rawTop1, top1Low -> rawTop1Low, ...: the accuracy fields of a second evaluation. */
+function prefixed(prefix: string, metrics: Metrics): Metrics {
+  const out: Metrics = {};
+  for (const key of ['top1', 'top1Low', 'top1High', 'top5', 'balancedAccuracy']) if (metrics[key] !== undefined) out[`${prefix}${key[0]!.toUpperCase()}${key.slice(1)}`] = metrics[key]!;
+  return out;
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Rng } from '@augprior/core';
 import { describe, expect, it } from 'vitest';
-import { augmentBatch, BatchAugmentSchema, cutmixBox } from './batch-augment.js';
+import { augmentBatch, BatchAugmentSchema, cutmixBox, reflectIndex } from './batch-augment.js';
 
 const S = 8;
 /** n images whose every pixel value is the image's index (so pastes are visible). */
@@ -76,5 +76,56 @@ describe('augmentBatch', () => {
     augmentBatch(pixels, S, [5, 4, 3, 2, 1, 0], options, Rng.fromSeed(3), a);
     augmentBatch(pixels, S, [5, 4, 3, 2, 1, 0], options, Rng.fromSeed(3), b);
     expect(a).toEqual(b);
+  });
+  it('reflect padding equals torch F.pad(mode="reflect") then crop, and leaves no black pixels', () => {
+    // Distinct values everywhere, so any wrong source pixel shows.
+    const n = 3;
+    const pixels = new Uint8Array(n * S * S * 3);
+    for (let k = 0; k < pixels.length; k++) pixels[k] = 1 + (k % 251);
+    const options = BatchAugmentSchema.parse({ flip: true, pad: 3, padMode: 'reflect', cutmix: { p: 0 } });
+    for (let seed = 0; seed < 40; seed++) {
+      const out = new Float32Array(n * S * S * 3);
+      augmentBatch(pixels, S, [0, 1, 2], options, Rng.fromSeed(seed), out);
+      expect(out.every((v) => v > 0)).toBe(true);
+      for (let i = 0; i < n; i++) {
+        // Find the (flip, dx, dy) that reproduces the image from a naive padded reference: exactly one must.
+        let matches = 0;
+        for (const flip of [false, true]) {
+          for (let dy = -3; dy <= 3; dy++) {
+            for (let dx = -3; dx <= 3; dx++) {
+              let same = true;
+              for (let y = 0; y < S && same; y++) {
+                for (let x = 0; x < S && same; x++) {
+                  const py = y + dy < 0 ? -(y + dy) : y + dy >= S ? 2 * (S - 1) - (y + dy) : y + dy;
+                  const pxFlipped = x + dx < 0 ? -(x + dx) : x + dx >= S ? 2 * (S - 1) - (x + dx) : x + dx;
+                  const px = flip ? S - 1 - pxFlipped : pxFlipped;
+                  for (let c = 0; c < 3; c++) if (Math.round(out[((i * S + y) * S + x) * 3 + c]! * 255) !== pixels[((i * S + py) * S + px) * 3 + c]) same = false;
+                }
+              }
+              if (same) matches++;
+            }
+          }
+        }
+        expect(matches).toBe(1);
+      }
+    }
+    expect([reflectIndex(-1, 8), reflectIndex(-4, 8), reflectIndex(8, 8), reflectIndex(11, 8), reflectIndex(5, 8)]).toEqual([1, 4, 6, 3, 5]);
+  });
+  it('crops every image of a batch at one offset with cropOffset per_batch, at independent offsets per_image', () => {
+    // Identical unflipped images: one offset for the batch makes every output the same.
+    const n = 16;
+    const pixels = new Uint8Array(n * S * S * 3);
+    for (let i = 0; i < n; i++) for (let k = 0; k < S * S * 3; k++) pixels[i * S * S * 3 + k] = 1 + k;
+    const same = (out: Float32Array) => Array.from({ length: n }, (_, i) => out.subarray(i * S * S * 3, (i + 1) * S * S * 3).join()).every((v, _, all) => v === all[0]);
+    let perImageAllSame = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      const batch = new Float32Array(n * S * S * 3);
+      augmentBatch(pixels, S, Array.from({ length: n }, (_, i) => i), BatchAugmentSchema.parse({ flip: false, pad: 2, cropOffset: 'per_batch', cutmix: { p: 0 } }), Rng.fromSeed(seed), batch);
+      expect(same(batch)).toBe(true);
+      const image = new Float32Array(n * S * S * 3);
+      augmentBatch(pixels, S, Array.from({ length: n }, (_, i) => i), BatchAugmentSchema.parse({ flip: false, pad: 2, cutmix: { p: 0 } }), Rng.fromSeed(seed), image);
+      if (same(image)) perImageAllSame++;
+    }
+    expect(perImageAllSame).toBe(0);
   });
 });

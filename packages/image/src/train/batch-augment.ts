@@ -4,14 +4,22 @@
  * random horizontal flip, zero-pad 4 + random 32-crop, then CutMix on every batch with the batch
  * reversed as partner, lambda ~ Beta(0.25, 0.25) and ONE box for the whole batch (images only:
  * there are no labels). MixUp is available but off, as in the paper.
+ *
+ * The PyTorch port of that code (../shared/tools/pytorch-recipe-port) pads by reflection and crops
+ * the whole batch at one offset; `padMode` and `cropOffset` reproduce it, so the two can be compared
+ * at equal samples (experiments/image/RESULTS.md, fidelity).
  */
 import { z } from 'zod';
 import type { Rng } from '@augprior/core';
 
 export const BatchAugmentSchema = z.strictObject({
   flip: z.boolean().default(true),
-  /** Zero padding before the random crop back to the patch size (0 = off). */
+  /** Padding before the random crop back to the patch size (0 = off). */
   pad: z.number().int().min(0).default(4),
+  /** 'zeros' (the paper's code) or 'reflect' (torch's F.pad reflect: the edge pixel is not repeated). */
+  padMode: z.enum(['zeros', 'reflect']).default('zeros'),
+  /** One crop offset per image (the paper's RandomCrop) or one for the whole batch (the PyTorch port). */
+  cropOffset: z.enum(['per_image', 'per_batch']).default('per_image'),
   cutmix: z.strictObject({ p: z.number().min(0).max(1).default(1), alpha: z.number().positive().default(0.25) }).default({ p: 1, alpha: 0.25 }),
   mixup: z.strictObject({ p: z.number().min(0).max(1).default(0), alpha: z.number().positive().default(1) }).default({ p: 0, alpha: 1 }),
   /** 'reverse' (the paper's CIFAR code) or 'permutation' (its ImageNet code). */
@@ -29,6 +37,13 @@ export function cutmixBox(rng: Rng, size: number, lambda: number): { x0: number;
   return { x0: Math.max(cx - Math.floor(w / 2), 0), y0: Math.max(cy - Math.floor(h / 2), 0), x1: Math.min(cx + Math.floor(w / 2), size), y1: Math.min(cy + Math.floor(h / 2), size) };
 }
 
+/** Index into [0, size) of a reflect-padded axis (size > pad): -1 -> 1, size -> size - 2. */
+export function reflectIndex(i: number, size: number): number {
+  if (i < 0) return -i;
+  if (i >= size) return 2 * (size - 1) - i;
+  return i;
+}
+
 /**
  * Writes `indices.length` augmented images from `pixels` (uint8 [N, S, S, 3]) into `out` as floats
  * in [0, 1]. Returns what was applied (for tests and logs).
@@ -38,20 +53,30 @@ export function augmentBatch(pixels: Uint8Array, size: number, indices: ArrayLik
   const S = size;
   const image = S * S * 3;
   // 1. flip + pad/crop per image, straight from uint8 into float
+  const offset = () => (options.pad ? rng.int(2 * options.pad + 1) - options.pad : 0);
+  const perBatch = options.cropOffset === 'per_batch';
+  let dx = 0;
+  let dy = 0;
+  // The port flips every image before it draws the batch's offset; drawing in its order keeps streams comparable.
+  const flips = perBatch ? Array.from({ length: n }, () => options.flip && rng.bernoulli(0.5)) : undefined;
+  if (perBatch) [dy, dx] = [offset(), offset()];
+  const reflect = options.padMode === 'reflect';
   for (let i = 0; i < n; i++) {
     const src = indices[i]! * image;
-    const flip = options.flip && rng.bernoulli(0.5);
-    const dx = options.pad ? rng.int(2 * options.pad + 1) - options.pad : 0;
-    const dy = options.pad ? rng.int(2 * options.pad + 1) - options.pad : 0;
+    const flip = flips ? flips[i]! : options.flip && rng.bernoulli(0.5);
+    if (!perBatch) [dx, dy] = [offset(), offset()];
     for (let y = 0; y < S; y++) {
-      const sy = y + dy;
+      let sy = y + dy;
+      if (reflect) sy = reflectIndex(sy, S);
       for (let x = 0; x < S; x++) {
         const o = (i * S * S + y * S + x) * 3;
-        const sxRaw = x + dx;
-        if (sy < 0 || sy >= S || sxRaw < 0 || sxRaw >= S) {
+        let sxRaw = x + dx;
+        if (reflect) sxRaw = reflectIndex(sxRaw, S);
+        else if (sy < 0 || sy >= S || sxRaw < 0 || sxRaw >= S) {
           out[o] = out[o + 1] = out[o + 2] = 0;
           continue;
         }
+        // Flipping before padding (the paper's and the port's order) mirrors the crop window too.
         const sx = flip ? S - 1 - sxRaw : sxRaw;
         const p = src + (sy * S + sx) * 3;
         out[o] = pixels[p]! / 255;

@@ -29,6 +29,8 @@ export const ImagePatchesArgs = z.strictObject({
   recipe: PatchRecipeSchema.default(PatchRecipeSchema.parse({})),
   /** The CIFAR recipe (flip, pad-crop, CutMix) or {"pipeline": "imagenet"} for 224-px training. */
   augment: z.union([ImagenetAugmentSchema, BatchAugmentSchema]).default(BatchAugmentSchema.parse({})),
+  /** 'epochs': every patch once per epoch (a fresh permutation each); 'replacement': each batch drawn independently, as the PyTorch port does. */
+  sampling: z.enum(['epochs', 'replacement']).default('epochs'),
   /** Default: <runs>/patches (the context's runsDir, i.e. $AUGPRIOR_RUNS or runs/). */
   cacheDir: z.string().optional(),
   workers: z.number().int().min(0).default(0),
@@ -74,7 +76,11 @@ export async function imagePatchesSource(options: ImagePatchesOptions, context: 
     async *batches(fromStep, batchSize) {
       const indices = new Int32Array(batchSize);
       for (let step = fromStep; ; step++) {
-        sampler.batch(step, batchSize, indices);
+        if (options.sampling === 'epochs') sampler.batch(step, batchSize, indices);
+        else {
+          const draw = Rng.derive(context.seed, RNG_STREAMS.withReplacement, step);
+          for (let i = 0; i < batchSize; i++) indices[i] = draw.int(data.count);
+        }
         const out = new Float32Array(batchSize * outSize * outSize * 3);
         const rng = Rng.derive(context.seed, RNG_STREAMS.imageAugment, step);
         if ('pipeline' in augment) augmentImagenetBatch(data.pixels, S, indices, augment, rng, out);
