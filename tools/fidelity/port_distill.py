@@ -58,7 +58,7 @@ def cutmix(x):
 t0 = time.time(); seen = 0
 while True:
     if seen % EVERY < B or seen >= SAMPLES:
-        print(json.dumps(dict(samples=seen, acc=evaluate(student), seconds=round(time.time() - t0, 1))), flush=True)
+        print(json.dumps(dict(samples=seen, acc=evaluate(student), n=len(Ye), seconds=round(time.time() - t0, 1))), flush=True)
         if seen >= SAMPLES: break
     x = P[torch.randint(0, len(P), (B,))].float() / 255
     flip = torch.rand(B) < 0.5; x[flip] = x[flip].flip(3)

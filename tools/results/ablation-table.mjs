@@ -1,23 +1,50 @@
 #!/usr/bin/env node
 // One row per run for experiments/image/RESULTS.md's lever table. A row gives the final evaluation
 // (top-1 with its 95% interval, and the raw weights' top-1 when the run kept a weight average),
-// the mean of the last three evaluations (constant-lr Adam swings by +-5 points between them),
+// the mean of the last three evaluations (`--last K`; constant-lr Adam swings by +-5 points between them),
 // samples, steps and wall minutes. `--curve` prints samples -> top-1 for every evaluation instead.
-// A `*.jsonl` argument is a log of tools/fidelity/port_distill.py (the PyTorch port) and gets a
-// row too (it has no interval: the port does not bootstrap).
-//   node tools/results/ablation-table.mjs [--curve] runs/abl/abl-paper /tmp/port.jsonl ...
+// A `*.jsonl` / `*.log` argument is a log of tools/fidelity/port_distill.py (the PyTorch port) and
+// gets a row too, with a Wilson 95% interval over its evaluation count (`n` in the log, or
+// `--n N` for logs from before it printed one); ours are the eval harness's bootstrap intervals.
+//   node tools/results/ablation-table.mjs [--curve] [--n 1000] runs/abl/abl-paper /tmp/port.jsonl ...
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
-const args = process.argv.slice(2);
+const argv = process.argv.slice(2);
+/** `--name value` options, taken out of the argument list. */
+function option(name) {
+  const at = argv.indexOf(name);
+  if (at < 0) return undefined;
+  const value = Number(argv[at + 1]);
+  argv.splice(at, 2);
+  return value;
+}
+const defaultN = option('--n');
+const lastK = option('--last') ?? 3;
+const args = argv;
 const curve = args.includes('--curve');
+
+/** Wilson score interval of a proportion p over n trials, 95%. */
+function wilson(p, n) {
+  const z = 1.96;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return [centre - half, centre + half];
+}
 const pct = (v) => (v === undefined ? '-' : (v * 100).toFixed(1));
 const lines = (file) => readFileSync(file, 'utf8').trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 
 function evals(path) {
   if (path.endsWith('.jsonl') || path.endsWith('.log')) {
     const rows = lines(path).filter((r) => r.acc !== undefined);
-    return { name: basename(path).replace(/\.(jsonl|log)$/, ''), rows: rows.map((r) => ({ samples: r.samples, top1: r.acc, minutes: r.seconds / 60 })) };
+    return {
+      name: basename(path).replace(/\.(jsonl|log)$/, ''),
+      rows: rows.map((r) => {
+        const n = r.n ?? defaultN;
+        const [low, high] = n ? wilson(r.acc, n) : [undefined, undefined];
+        return { samples: r.samples, top1: r.acc, low, high, minutes: r.seconds / 60 };
+      }),
+    };
   }
   const metrics = lines(join(path, 'metrics.jsonl')).filter((m) => m.type === 'eval');
   return {
@@ -34,12 +61,12 @@ if (curve) {
   const all = [...new Set(runs.flatMap((r) => r.rows.map((x) => x.samples)))].sort((a, b) => a - b);
   for (const s of all) console.log(`| ${s} | ` + runs.map((r) => pct(r.rows.find((x) => x.samples === s)?.top1)).join(' | ') + ' |');
 } else {
-  console.log('| run | samples | steps | top-1 (final) [95% CI] | raw weights top-1 | mean of last 3 evals | wall min |');
+  console.log(`| run | samples | steps | top-1 (final) [95% CI] | raw weights top-1 | mean of last ${lastK} evals | wall min |`);
   console.log('|---|---|---|---|---|---|---|');
   for (const r of runs) {
     const last = r.rows[r.rows.length - 1];
     if (!last) continue;
-    const tail = r.rows.slice(-3);
+    const tail = r.rows.slice(-lastK);
     const mean = tail.reduce((a, x) => a + x.top1, 0) / tail.length;
     const ci = last.low !== undefined ? ` [${pct(last.low)}, ${pct(last.high)}]` : '';
     console.log(`| ${r.name} | ${last.samples} | ${last.steps ?? '-'} | ${pct(last.top1)}${ci} | ${last.raw !== undefined ? pct(last.raw) : '-'} | ${pct(mean)} | ${last.minutes.toFixed(1)} |`);

@@ -35,18 +35,24 @@ function withWarmup(warmupSteps: number, baseLr: number, after: LrAt): LrAt {
 
 const constantArgs = z.strictObject({ ...warmup });
 const stepArgs = z.strictObject({ ...warmup, milestones: z.array(z.number().int().positive()).default([]), gamma: z.number().positive().default(0.1) });
-const cosineArgs = z.strictObject({ ...warmup, minLr: z.number().min(0).default(0) });
-const linearArgs = z.strictObject({ ...warmup, minLr: z.number().min(0).default(0) });
-
-function budgetOf(kind: string, totalSteps: number | undefined): number {
-  if (totalSteps === undefined) throw new Error(`the ${kind} schedule needs a budget (maxSteps, or maxMinutes for a planned step count): it decays to minLr at the last step`);
-  return totalSteps;
-}
+const decayArgs = z.strictObject({ ...warmup, minLr: z.number().min(0).default(0) });
 
 /** Progress in [0, 1] through the decay that follows warm-up (0 while the budget is still unknown). */
 function decayProgress(step: number, warmupSteps: number, totalSteps: number): number {
   if (!Number.isFinite(totalSteps)) return 0;
   return Math.min(Math.max(step - warmupSteps, 0) / Math.max(totalSteps - warmupSteps, 1), 1);
+}
+
+/** Warm-up, then from the peak to minLr at the budget's last step along `shape` (1 at progress 0, 0 at 1). */
+function decayToBudget(kind: string, shape: (progress: number) => number): ScheduleEntry<typeof decayArgs> {
+  return defineSchedule({
+    args: decayArgs,
+    decaysToBudget: true,
+    create({ warmupSteps, minLr }, { baseLr, totalSteps }) {
+      if (totalSteps === undefined) throw new Error(`the ${kind} schedule needs a budget (maxSteps, or maxMinutes for a planned step count): it decays to minLr at the last step`);
+      return withWarmup(warmupSteps, baseLr, (step) => minLr + (baseLr - minLr) * shape(decayProgress(step, warmupSteps, totalSteps)));
+    },
+  });
 }
 
 export const schedules = Registry.from<ScheduleEntry>('schedule', [
@@ -70,27 +76,7 @@ export const schedules = Registry.from<ScheduleEntry>('schedule', [
       },
     }),
   ],
-  [
-    'cosine',
-    defineSchedule({
-      args: cosineArgs,
-      decaysToBudget: true,
-      create({ warmupSteps, minLr }, { baseLr, totalSteps }) {
-        const total = budgetOf('cosine', totalSteps);
-        return withWarmup(warmupSteps, baseLr, (step) => minLr + (baseLr - minLr) * 0.5 * (1 + Math.cos(Math.PI * decayProgress(step, warmupSteps, total))));
-      },
-    }),
-  ],
-  [
-    // Warm-up + linear decay to the budget: with a long warm-up, the one-cycle / triangular schedule of fast CIFAR training.
-    'linear',
-    defineSchedule({
-      args: linearArgs,
-      decaysToBudget: true,
-      create({ warmupSteps, minLr }, { baseLr, totalSteps }) {
-        const total = budgetOf('linear', totalSteps);
-        return withWarmup(warmupSteps, baseLr, (step) => minLr + (baseLr - minLr) * (1 - decayProgress(step, warmupSteps, total)));
-      },
-    }),
-  ],
+  ['cosine', decayToBudget('cosine', (progress) => 0.5 * (1 + Math.cos(Math.PI * progress)))],
+  // With a long warm-up, the one-cycle / triangular schedule of fast CIFAR training.
+  ['linear', decayToBudget('linear', (progress) => 1 - progress)],
 ]);
