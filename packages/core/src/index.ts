@@ -4,6 +4,7 @@ export { AugpriorError, isAugpriorError } from './errors.js';
 export { Registry } from './registry.js';
 export { RNG_STREAMS, streamTag } from './rng-streams.js';
 export { EpochSampler } from './data/epoch-sampler.js';
+export { SelectionSchema, scorePool, selectionWeights, describeSelection, WeightedSampler, type SelectionOptions, type TeacherScores } from './data/teacher-selection.js';
 export { Rng, mixSeed, type RngState } from './rng.js';
 export { findWorkspaceRoot } from './workspace.js';
 export { resolveDataRoot, describeDataRoot, dataPath, resolveDataPath, type DataRoot, type DataRootSource } from './data-root.js';
@@ -28,6 +29,8 @@ export { registerWasmGradientKernels } from './engine/wasm-grad-kernels.js';
 
 export { Module, Sequential, type ForwardOptions } from './nn/module.js';
 export { Conv2d, DepthwiseConv2d, BatchNorm2d, Linear, globalAvgPool } from './nn/layers.js';
+export { recalibrateBatchNorm } from './nn/batch-norm-recalibration.js';
+export { copyWeights } from './trainer/weight-average.js';
 export { models, createModel, BUILTIN_MODELS, Classifier, optionAShortcut, type ModelArgs, type ModelEntry } from './models/index.js';
 export { losses, klDistillation, crossEntropy, type LossFn, type LossInputs, type LossEntry } from './losses/index.js';
 export { optimizers, Adam, Sgd, type Optimizer, type OptimizerEntry } from './optim/optimizers.js';

@@ -1,5 +1,6 @@
 /** @augprior/eval: the evaluation harness every modality reports through. */
 export { ClassificationAccumulator, AgreementAccumulator, type ClassificationReport } from './classification-metrics.js';
+export { flipAveraged } from './flip-tta.js';
 export { averageViews, evaluateClassifier, scalarMetrics, type Predict, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
 export { CalibrationAccumulator } from './calibration.js';
 export { balancedAccuracyOf, macroF1Of, perClassF1 } from './confusion-metrics.js';

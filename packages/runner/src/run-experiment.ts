@@ -11,12 +11,14 @@ import {
   RunDir,
   configHash,
   createFeatureExtractor,
+  copyWeights,
   createModel,
   createProgress,
   describeDataRoot,
   openDataSource,
   openEvalSet,
   listCheckpoints,
+  recalibrateBatchNorm,
   loadTeacherSection,
   selectEngine,
   slowEngineWarning,
@@ -26,12 +28,14 @@ import {
   tf,
   train,
   trainingFingerprint,
+  type Batch,
+  type BatchSource,
   type Classifier,
   type Experiment,
   type MetricsRecord,
   type ProgressReporter,
 } from '@augprior/core';
-import { RESULT_FORMAT, evaluateClassifier, readRunResult, scalarMetrics, summarizeEvaluation, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
+import { RESULT_FORMAT, evaluateClassifier, flipAveraged, readRunResult, scalarMetrics, summarizeEvaluation, validateRunResult, type EvaluationResult, type RunResult } from '@augprior/eval';
 import { resolveRunnerContext, type ResolvedContext, type RunnerContext } from './context.js';
 import { gitCommit, modalityOfExperiment } from './result-record.js';
 import { writeRunSheets } from './sample-sheet.js';
@@ -138,6 +142,8 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
   // The weight average (experiment.ema) is a second model of the student's architecture.
   const average = e.ema ? createModel(e.student.kind, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed) : undefined;
   const evalSet = e.eval ? await openEvalSet(e.eval, open) : undefined;
+  // evalVariants.bnRecalibrate: a scratch copy whose batch-norm statistics are recomputed before each evaluation.
+  const recalibrated = e.evalVariants && e.evalVariants.bnRecalibrate > 0 ? createModel(e.student.kind, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed) : undefined;
   // Samples are images, 1-s audio clips or video clips: the rate names the one this run trains on.
   const progress: ProgressReporter = createProgress({ label: e.name, unit: modalityOfExperiment(e) === 'image' ? 'img' : 'clip', mode: context.progress ?? 'auto', stream: context.stream ?? process.stderr });
   try {
@@ -150,12 +156,30 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
       throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student predicts ${e.student.numClasses}`);
     }
     const predictWith = (model: Classifier) => (x: tf.Tensor) => model.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
+    // The extra evaluations of experiment.evalVariants: never the headline (result.json's eval is the plain model's).
+    const evalVariantMetrics = async (model: Classifier, what: string): Promise<Record<string, number>> => {
+      const variants = e.evalVariants;
+      if (!variants || !evalSet) return {};
+      const options = { batchSize: e.evalBatchSize, ...named };
+      const out: Record<string, number> = {};
+      if (variants.flip) Object.assign(out, variantFields('flip', scalarMetrics(await evaluateClassifier(flipAveraged(predictWith(model)), evalSet, { ...options, model: `${what} with flip TTA` }))));
+      if (recalibrated) {
+        copyWeights(model, recalibrated);
+        await recalibrateBatchNorm(recalibrated, recalibrationInputs(trainData, e.batchSize, variants.bnRecalibrate, (batch) => studentInput(batch.x, e.student.normalize, studentFeatures, batch.plan)));
+        Object.assign(out, variantFields('bn', scalarMetrics(await evaluateClassifier(predictWith(recalibrated), evalSet, { ...options, model: `${what} with recalibrated BN` }))));
+      }
+      return out;
+    };
     // The student learns the teacher's outputs in the teacher's order: both are checked against the eval set's class names.
     const named = teacher?.classNames ? { classNames: teacher.classNames } : {};
     const teacherFull = evalSet && teacher ? await evaluateClassifier(teacher, evalSet, { batchSize: e.evalBatchSize, model: `teacher ${teacher.description}` }) : undefined;
     if (teacherFull) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherFull.top1 * 100).toFixed(2)}%`);
     let lastFull: EvaluationResult | undefined;
 
+    // Selection first: the sample sheet draws its batch from the selected stream.
+    if (teacher && e.teacher && trainData.useTeacher) {
+      for (const line of await trainData.useTeacher(teacher, { cacheKey: teacherFingerprint(e.teacher, open), ...(teacher.classNames ? { classNames: teacher.classNames } : {}) })) ctx.log(line);
+    }
     for (const line of await writeRunSheets(runDir.path, trainData, studentFeatures)) ctx.log(line);
     const started = new Date();
     const outcome = await train({
@@ -173,8 +197,9 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
       ...(evalSet
         ? {
             evaluate: async (model: Classifier) => {
-              lastFull = await evaluateClassifier(predictWith(model), evalSet, { batchSize: e.evalBatchSize, model: `student ${student.arch}${model === average ? ' (weight average)' : ''}`, ...named, ...(teacher ? { teacher } : {}) });
-              return scalarMetrics(lastFull);
+              const what = `student ${student.arch}${model === average ? ' (weight average)' : ''}`;
+              lastFull = await evaluateClassifier(predictWith(model), evalSet, { batchSize: e.evalBatchSize, model: what, ...named, ...(teacher ? { teacher } : {}) });
+              return { ...scalarMetrics(lastFull), ...(await evalVariantMetrics(model, what)) };
             },
           }
         : {}),
@@ -228,5 +253,33 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     teacher?.dispose();
     student.dispose();
     average?.dispose();
+    recalibrated?.dispose();
+  }
+}
+
+/** top1 -> flipTop1, ...: the accuracy fields of a variant evaluation. */
+function variantFields(prefix: string, metrics: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of ['top1', 'top1Low', 'top1High', 'balancedAccuracy']) if (metrics[key] !== undefined) out[`${prefix}${key[0]!.toUpperCase()}${key.slice(1)}`] = metrics[key]!;
+  return out;
+}
+
+/** The first `count` training batches as student inputs (the batch tensors are freed as they go). */
+async function* recalibrationInputs(source: BatchSource, batchSize: number, count: number, toInput: (batch: Batch) => tf.Tensor): AsyncGenerator<tf.Tensor> {
+  const batches = source.batches(1, batchSize);
+  try {
+    for (let k = 0; k < count; k++) {
+      const next = await batches.next();
+      if (next.done) return;
+      const input = toInput(next.value);
+      try {
+        yield input;
+      } finally {
+        if (input !== next.value.x) input.dispose();
+        tf.dispose([next.value.x, ...(next.value.y ? [next.value.y] : [])]);
+      }
+    }
+  } finally {
+    await batches.return?.();
   }
 }

@@ -2,11 +2,11 @@
  * The programmatic entry points a notebook or a sweep uses: runExperiment, evaluateModel and
  * runSweep on the tiny generated-data job, in a scratch folder.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyOverrides, parseExperiment, readConfigFile, sectionValidators } from '@augprior/core';
+import { applyOverrides, decodeSafetensors, parseExperiment, readConfigFile, sectionValidators } from '@augprior/core';
 import { evaluateModel, parseGrid, runExperiment, runSweep } from './index.js';
 
 const EXPERIMENT = resolve(import.meta.dirname, '../../../experiments/core/tiny-supervised.json');
@@ -30,6 +30,29 @@ describe('runExperiment / evaluateModel', () => {
     expect(evaluated.record).toMatchObject({ kind: 'eval', extra: { role: 'student' } });
     expect(evaluated.result.top1).toBe(outcome.result!.eval!.metrics['top1']!.value);
     expect(existsSync(evaluated.resultFile)).toBe(true);
+  }, 120_000);
+});
+
+describe('evalVariants', () => {
+  it('reports flip-TTA and BN-recalibrated accuracies beside a headline and a training run they leave untouched', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'augprior-variants-'));
+    const plain = parseExperiment(applyOverrides(small(), ['name=plain', 'evalEvery=5']), sectionValidators, 'tiny');
+    const withVariants = parseExperiment(applyOverrides(small(), ['name=variants', 'evalEvery=5', 'evalVariants.flip=true', 'evalVariants.bnRecalibrate=3']), sectionValidators, 'tiny');
+    const a = await runExperiment(plain, { cwd, log: () => {}, progress: 'off' });
+    const b = await runExperiment(withVariants, { cwd, log: () => {}, progress: 'off' });
+    const finalEval = (outcome: typeof a) => outcome.evaluations.at(-1)!;
+    for (const key of ['flipTop1', 'flipTop1Low', 'flipTop1High', 'bnTop1', 'bnTop1Low', 'bnTop1High']) {
+      expect(finalEval(b)[key]).toBeGreaterThanOrEqual(0);
+      expect(finalEval(a)[key]).toBeUndefined();
+    }
+    // The headline is the plain model, and recalibrating a copy at step 5 changed nothing of the run's own.
+    expect(b.result!.eval).toEqual(a.result!.eval);
+    const lastWeights = (runDir: string) => {
+      const dir = join(runDir, 'checkpoints');
+      const file = readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort().at(-1)!;
+      return [...decodeSafetensors(readFileSync(join(dir, file)), file).tensors].map(([name, t]) => [name, Array.from(t.data)]);
+    };
+    expect(lastWeights(b.runDir)).toEqual(lastWeights(a.runDir));
   }, 120_000);
 });
 

@@ -72,6 +72,13 @@ export const ExperimentSchema = z
     /** Also evaluate whenever this much training wall time has passed (accuracy-vs-time curves). */
     evalEveryMinutes: z.number().positive().optional(),
     evalBatchSize: z.number().int().positive().default(256),
+    /**
+     * Evaluations reported beside the headline (which stays the plain single-view model): `flip`
+     * adds horizontal-flip test-time augmentation (metrics flipTop1, ...); `bnRecalibrate: K`
+     * recomputes batch-norm statistics over the first K training batches on a copy of the model
+     * (bnTop1, ...), leaving the run's own statistics untouched.
+     */
+    evalVariants: z.strictObject({ flip: z.boolean().default(false), bnRecalibrate: z.number().int().min(0).default(0) }).optional(),
     checkpointEvery: z.number().int().positive().default(100),
     keepCheckpoints: z.number().int().positive().default(2),
     runsDir: z.string().default('runs'),

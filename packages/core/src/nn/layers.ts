@@ -86,16 +86,23 @@ export class BatchNorm2d extends Module {
   readonly runningMean: Variable;
   readonly runningVar: Variable;
   private readonly eps: number;
-  private readonly momentum: number;
+  private readonly defaultMomentum: number;
+  private momentum: number;
 
   constructor(channels: number, options: BatchNormOptions = {}) {
     super();
     this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
+    this.defaultMomentum = options.momentum ?? 0.1;
+    this.momentum = this.defaultMomentum;
     this.weight = this.addParameter('weight', tf.ones([channels]));
     this.bias = this.addParameter('bias', tf.zeros([channels]));
     this.runningMean = this.addBuffer('running_mean', tf.zeros([channels]));
     this.runningVar = this.addBuffer('running_var', tf.ones([channels]));
+  }
+
+  /** Another running-average weight until reset with undefined (BN recalibration uses 1/k). */
+  setMomentum(momentum: number | undefined): void {
+    this.momentum = momentum ?? this.defaultMomentum;
   }
 
   forward(x: Tensor, options: ForwardOptions): Tensor {

@@ -59,6 +59,11 @@ export abstract class Module {
     return new Map([...this.namedParameters(), ...this.namedBuffers()]);
   }
 
+  /** This module and every descendant, depth first. */
+  modules(): Module[] {
+    return [this, ...[...this.children.values()].flatMap((child) => child.modules())];
+  }
+
   parameterCount(): number {
     return this.namedParameters().reduce((sum, [, v]) => sum + v.size, 0);
   }

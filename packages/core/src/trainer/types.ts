@@ -1,6 +1,7 @@
 import type { InputDrawer } from '../imaging/input-tiles.js';
 import type { Picture } from '../imaging/picture.js';
 import type { Tensor } from '../tf.js';
+import type { Predictor } from '../teachers/predictor.js';
 
 /**
  * Augmentation drawn per batch but applied after each model's own feature extraction (SpecAugment
@@ -49,6 +50,12 @@ export interface BatchSource {
   sourcePicture?(): Promise<Picture>;
   /** How its inputs look to a person, after the run's features (the run's `samples.png`); a source without one gets no sheet. */
   readonly drawInputs?: InputDrawer;
+  /**
+   * Teacher-aware selection (data.selection): the runner hands the loaded teacher over before
+   * training; the source scores its pool once (cached under `cacheKey`) and returns lines for
+   * the run log. Present only on sources configured to select.
+   */
+  useTeacher?(teacher: Predictor, context: { cacheKey: string; classNames?: readonly string[] }): Promise<string[]>;
   dispose(): void;
 }
 

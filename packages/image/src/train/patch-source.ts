@@ -5,9 +5,10 @@
  * epoch and a resumed run sees exactly the batches it would have seen.
  */
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, Rng, createProgress, fitPicture, tf, type BatchSource, type DataRoot, RNG_STREAMS, EpochSampler, hasManifest, resolveDataPath, imageTiles } from '@augprior/core';
+import { AugpriorError, Rng, createProgress, fitPicture, tf, type BatchSource, type DataRoot, RNG_STREAMS, EpochSampler, hasManifest, resolveDataPath, imageTiles, SelectionSchema, WeightedSampler, scorePool, selectionWeights, describeSelection, writeFileAtomic, type TeacherScores } from '@augprior/core';
 import { generatePatches } from '../patches/generate.js';
 import { PatchRecipeSchema } from '../patches/recipe.js';
 import { readPatches } from '../patches/shards.js';
@@ -31,6 +32,12 @@ export const ImagePatchesArgs = z.strictObject({
   augment: z.union([ImagenetAugmentSchema, BatchAugmentSchema]).default(BatchAugmentSchema.parse({})),
   /** 'epochs': every patch once per epoch (a fresh permutation each); 'replacement': each batch drawn independently, as the PyTorch port does. */
   sampling: z.enum(['epochs', 'replacement']).default('epochs'),
+  /**
+   * Teacher-aware selection (no labels): the teacher scores every patch once, un-augmented, and
+   * batches are drawn with replacement in proportion to the rule's weights (needs
+   * sampling=replacement: a weighted draw has no epochs).
+   */
+  selection: SelectionSchema.default({ kind: 'none' }),
   /** Default: <runs>/patches (the context's runsDir, i.e. $AUGPRIOR_RUNS or runs/). */
   cacheDir: z.string().optional(),
   workers: z.number().int().min(0).default(0),
@@ -62,12 +69,32 @@ export async function openPatchDataset(options: ImagePatchesOptions, context: { 
   return { dir, pixels, size: manifest.size, count: manifest.count, description: `${manifest.count} ${manifest.size}px patches of ${source.description} (${dir})`, source };
 }
 
+/** Patches scored by a teacher: cached beside the patch dataset, one file per teacher. */
+function readScores(file: string): TeacherScores | undefined {
+  if (!existsSync(file)) return undefined;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { numClasses: number; argmax: number[]; entropy: number[] };
+  return { numClasses: saved.numClasses, argmax: Int32Array.from(saved.argmax), entropy: Float32Array.from(saved.entropy) };
+}
+
+/** Evaluation batch size of the one scoring pass over the pool. */
+const SCORE_BATCH = 500;
+
 export async function imagePatchesSource(options: ImagePatchesOptions, context: { dataRoot: DataRoot; cwd: string; seed: number; runsDir?: string }): Promise<BatchSource> {
+  if (options.selection.kind !== 'none' && options.sampling !== 'replacement') {
+    throw new AugpriorError('config.invalid', `data.selection ${options.selection.kind} draws patches by weight, which needs data.sampling "replacement" (it is "${options.sampling}")`, 'add --set data.sampling=replacement (or set "sampling": "replacement" in the data section)');
+  }
   const data = await openPatchDataset(options, context);
   const S = data.size;
   const augment = options.augment;
   const outSize = 'pipeline' in augment ? augment.size : S;
   const sampler = new EpochSampler(context.seed, RNG_STREAMS.imageEpoch, data.count);
+  let weighted: WeightedSampler | undefined;
+  const patchBatch = (start: number, count: number) => {
+    const floats = new Float32Array(count * S * S * 3);
+    const bytes = data.pixels.subarray(start * S * S * 3, (start + count) * S * S * 3);
+    for (let i = 0; i < floats.length; i++) floats[i] = bytes[i]! / 255;
+    return tf.tensor4d(floats, [count, S, S, 3]);
+  };
   return {
     description: data.description,
     labeled: false,
@@ -77,7 +104,11 @@ export async function imagePatchesSource(options: ImagePatchesOptions, context: 
       const indices = new Int32Array(batchSize);
       for (let step = fromStep; ; step++) {
         if (options.sampling === 'epochs') sampler.batch(step, batchSize, indices);
-        else {
+        else if (options.selection.kind !== 'none') {
+          if (!weighted) throw new AugpriorError('train.no-teacher', `data.selection ${options.selection.kind} scores patches with the teacher, and this run has none`, 'remove data.selection, or train in distill mode with a teacher');
+          const draw = Rng.derive(context.seed, RNG_STREAMS.withReplacement, step);
+          for (let i = 0; i < batchSize; i++) indices[i] = weighted.draw(draw);
+        } else {
           const draw = Rng.derive(context.seed, RNG_STREAMS.withReplacement, step);
           for (let i = 0; i < batchSize; i++) indices[i] = draw.int(data.count);
         }
@@ -88,6 +119,31 @@ export async function imagePatchesSource(options: ImagePatchesOptions, context: 
         yield { x: tf.tensor4d(out, [batchSize, outSize, outSize, 3]) };
       }
     },
+    ...(options.selection.kind === 'none'
+      ? {}
+      : {
+          async useTeacher(teacher, { cacheKey, classNames }) {
+            const file = join(data.dir, `teacher-scores-${createHash('sha256').update(cacheKey).digest('hex').slice(0, 12)}.json`);
+            let scores = readScores(file);
+            const lines: string[] = [];
+            if (!scores) {
+              const progress = createProgress({ label: 'teacher scores', unit: 'patch' });
+              const started = performance.now();
+              try {
+                scores = await scorePool(teacher, data.count, SCORE_BATCH, patchBatch, (done) =>
+                  progress.update({ fraction: done / data.count, rate: done / Math.max((performance.now() - started) / 1000, 1e-9), status: `${done}/${data.count} patches` }));
+              } finally {
+                progress.stop();
+              }
+              writeFileAtomic(file, JSON.stringify({ numClasses: scores.numClasses, argmax: Array.from(scores.argmax), entropy: Array.from(scores.entropy) }));
+              lines.push(`[augprior] scored ${data.count} patches with the teacher: ${file}`);
+            } else lines.push(`[augprior] teacher scores of the patches: ${file} (cached)`);
+            const weights = selectionWeights(scores, options.selection);
+            weighted = new WeightedSampler(weights);
+            lines.push(`[augprior] selection ${JSON.stringify(options.selection)}: ${describeSelection(scores, weights, classNames)}`);
+            return lines;
+          },
+        } satisfies Pick<BatchSource, 'useTeacher'>),
     sourcePicture: async () => fitPicture(data.source.data, data.source.width, data.source.height, SOURCE_PICTURE_SIDE, `the source: ${options.source} (${data.source.width}x${data.source.height})`),
     dispose() {},
   };
