@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // One row per run for experiments/image/RESULTS.md's lever table. A row gives the final evaluation
-// (top-1 with its 95% interval, and the raw weights' top-1 when the run kept a weight average),
+// (top-1 with its 95% interval, the raw weights' top-1 when the run kept a weight average, and the
+// flip-TTA / BN-recalibrated top-1 when it set evalVariants),
 // the mean of the last three evaluations (`--last K`; constant-lr Adam swings by +-5 points between them),
 // samples, steps and wall minutes. `--curve` prints samples -> top-1 for every evaluation instead.
 // A `*.jsonl` / `*.log` argument is a log of tools/fidelity/port_distill.py (the PyTorch port) and
@@ -49,7 +50,7 @@ function evals(path) {
   const metrics = lines(join(path, 'metrics.jsonl')).filter((m) => m.type === 'eval');
   return {
     name: basename(path),
-    rows: metrics.map((m) => ({ samples: m.samplesSeen, steps: m.step, top1: m.top1, low: m.top1Low, high: m.top1High, raw: m.rawTop1, minutes: m.elapsedSeconds / 60 })),
+    rows: metrics.map((m) => ({ samples: m.samplesSeen, steps: m.step, top1: m.top1, low: m.top1Low, high: m.top1High, raw: m.rawTop1, flip: m.flipTop1, bn: m.bnTop1, minutes: m.elapsedSeconds / 60 })),
     config: existsSync(join(path, 'config.json')) ? JSON.parse(readFileSync(join(path, 'config.json'), 'utf8')) : undefined,
   };
 }
@@ -61,14 +62,14 @@ if (curve) {
   const all = [...new Set(runs.flatMap((r) => r.rows.map((x) => x.samples)))].sort((a, b) => a - b);
   for (const s of all) console.log(`| ${s} | ` + runs.map((r) => pct(r.rows.find((x) => x.samples === s)?.top1)).join(' | ') + ' |');
 } else {
-  console.log(`| run | samples | steps | top-1 (final) [95% CI] | raw weights top-1 | mean of last ${lastK} evals | wall min |`);
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(`| run | samples | steps | top-1 (final) [95% CI] | raw weights top-1 | flip TTA / BN recal. top-1 | mean of last ${lastK} evals | wall min |`);
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of runs) {
     const last = r.rows[r.rows.length - 1];
     if (!last) continue;
     const tail = r.rows.slice(-lastK);
     const mean = tail.reduce((a, x) => a + x.top1, 0) / tail.length;
     const ci = last.low !== undefined ? ` [${pct(last.low)}, ${pct(last.high)}]` : '';
-    console.log(`| ${r.name} | ${last.samples} | ${last.steps ?? '-'} | ${pct(last.top1)}${ci} | ${last.raw !== undefined ? pct(last.raw) : '-'} | ${pct(mean)} | ${last.minutes.toFixed(1)} |`);
+    console.log(`| ${r.name} | ${last.samples} | ${last.steps ?? '-'} | ${pct(last.top1)}${ci} | ${last.raw !== undefined ? pct(last.raw) : '-'} | ${last.flip !== undefined || last.bn !== undefined ? `${pct(last.flip)} / ${pct(last.bn)}` : '-'} | ${pct(mean)} | ${last.minutes.toFixed(1)} |`);
   }
 }
