@@ -49,7 +49,7 @@ export { dataSources, evalSets, teacherKinds, featureExtractors, createFeatureEx
 export { syntheticShapesSource, syntheticShapesTestSet, syntheticSingleImageSource, renderMosaic } from './data/synthetic.js';
 export { evalSetSource, EvalSetSourceArgs } from './data/eval-set-source.js';
 
-export { train, NonFiniteLossError, type TrainDeps, type TrainOutcome, type StopReason } from './trainer/train.js';
+export { train, prefixed, NonFiniteLossError, type TrainDeps, type TrainOutcome, type StopReason } from './trainer/train.js';
 export type { Batch, BatchSource, Teacher, LabeledDataset, Metrics, FeaturePlan, FeatureExtractor } from './trainer/types.js';
 export { syncPredictor, mapPredictor, type Predictor } from './teachers/predictor.js';
 export { withFeatureFrontEnd } from './teachers/with-features.js';

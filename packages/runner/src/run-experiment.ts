@@ -18,6 +18,7 @@ import {
   openDataSource,
   openEvalSet,
   listCheckpoints,
+  prefixed,
   recalibrateBatchNorm,
   loadTeacherSection,
   selectEngine,
@@ -156,22 +157,22 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
       throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student predicts ${e.student.numClasses}`);
     }
     const predictWith = (model: Classifier) => (x: tf.Tensor) => model.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
+    // The student learns the teacher's outputs in the teacher's order: both are checked against the eval set's class names.
+    const named = teacher?.classNames ? { classNames: teacher.classNames } : {};
     // The extra evaluations of experiment.evalVariants: never the headline (result.json's eval is the plain model's).
     const evalVariantMetrics = async (model: Classifier, what: string): Promise<Record<string, number>> => {
       const variants = e.evalVariants;
       if (!variants || !evalSet) return {};
       const options = { batchSize: e.evalBatchSize, ...named };
       const out: Record<string, number> = {};
-      if (variants.flip) Object.assign(out, variantFields('flip', scalarMetrics(await evaluateClassifier(flipAveraged(predictWith(model)), evalSet, { ...options, model: `${what} with flip TTA` }))));
+      if (variants.flip) Object.assign(out, prefixed('flip', scalarMetrics(await evaluateClassifier(flipAveraged(predictWith(model)), evalSet, { ...options, model: `${what} with flip TTA` }))));
       if (recalibrated) {
         copyWeights(model, recalibrated);
         await recalibrateBatchNorm(recalibrated, recalibrationInputs(trainData, e.batchSize, variants.bnRecalibrate, (batch) => studentInput(batch.x, e.student.normalize, studentFeatures, batch.plan)));
-        Object.assign(out, variantFields('bn', scalarMetrics(await evaluateClassifier(predictWith(recalibrated), evalSet, { ...options, model: `${what} with recalibrated BN` }))));
+        Object.assign(out, prefixed('bn', scalarMetrics(await evaluateClassifier(predictWith(recalibrated), evalSet, { ...options, model: `${what} with recalibrated BN` }))));
       }
       return out;
     };
-    // The student learns the teacher's outputs in the teacher's order: both are checked against the eval set's class names.
-    const named = teacher?.classNames ? { classNames: teacher.classNames } : {};
     const teacherFull = evalSet && teacher ? await evaluateClassifier(teacher, evalSet, { batchSize: e.evalBatchSize, model: `teacher ${teacher.description}` }) : undefined;
     if (teacherFull) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherFull.top1 * 100).toFixed(2)}%`);
     let lastFull: EvaluationResult | undefined;
@@ -257,12 +258,6 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
   }
 }
 
-/** top1 -> flipTop1, ...: the accuracy fields of a variant evaluation. */
-function variantFields(prefix: string, metrics: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const key of ['top1', 'top1Low', 'top1High', 'balancedAccuracy']) if (metrics[key] !== undefined) out[`${prefix}${key[0]!.toUpperCase()}${key.slice(1)}`] = metrics[key]!;
-  return out;
-}
 
 /** The first `count` training batches as student inputs (the batch tensors are freed as they go). */
 async function* recalibrationInputs(source: BatchSource, batchSize: number, count: number, toInput: (batch: Batch) => tf.Tensor): AsyncGenerator<tf.Tensor> {

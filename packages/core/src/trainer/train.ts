@@ -283,8 +283,8 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   return { stopReason, state, lastTrain, lastEval, resumedFrom, changes };
 }
 
-/** top1 -> rawTop1, top1Low -> rawTop1Low, ...: the accuracy fields of a second evaluation. */
-function prefixed(prefix: string, metrics: Metrics): Metrics {
+/** top1 -> rawTop1, top1Low -> rawTop1Low, ...: the accuracy fields of a second evaluation (raw weights, flip TTA, ...). */
+export function prefixed(prefix: string, metrics: Metrics): Metrics {
   const out: Metrics = {};
   for (const key of ['top1', 'top1Low', 'top1High', 'top5', 'balancedAccuracy']) if (metrics[key] !== undefined) out[`${prefix}${key[0]!.toUpperCase()}${key.slice(1)}`] = metrics[key]!;
   return out;

@@ -19,7 +19,7 @@ async function firstIndices(source: BatchSource, fromStep: number, steps: number
   const out: number[][] = [];
   for (let s = 0; s < steps; s++) {
     const { value } = await it.next();
-    out.push(Array.from(await value!.x.data()).slice(0, 12));
+    out.push(Array.from(await value!.x.data() as Float32Array).slice(0, 12));
     value!.x.dispose();
   }
   return out;
@@ -70,7 +70,7 @@ describe('image_patches teacher-aware selection', () => {
       let total = 0;
       for (let s = 0; s < 20; s++) {
         const { value } = await it.next();
-        const classes = tf.tidy(() => tf.argMax(teacher.predictSync(value!.x), 1));
+        const classes = tf.tidy(() => tf.argMax(teacher.predictSync!(value!.x), 1));
         for (const c of await classes.data()) { total += 1; if (c !== 2) rare += 1; }
         tf.dispose([classes, value!.x]);
       }

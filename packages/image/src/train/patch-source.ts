@@ -104,13 +104,10 @@ export async function imagePatchesSource(options: ImagePatchesOptions, context: 
       const indices = new Int32Array(batchSize);
       for (let step = fromStep; ; step++) {
         if (options.sampling === 'epochs') sampler.batch(step, batchSize, indices);
-        else if (options.selection.kind !== 'none') {
-          if (!weighted) throw new AugpriorError('train.no-teacher', `data.selection ${options.selection.kind} scores patches with the teacher, and this run has none`, 'remove data.selection, or train in distill mode with a teacher');
+        else {
+          if (options.selection.kind !== 'none' && !weighted) throw new AugpriorError('train.no-teacher', `data.selection ${options.selection.kind} scores patches with the teacher, and this run has none`, 'remove data.selection, or train in distill mode with a teacher');
           const draw = Rng.derive(context.seed, RNG_STREAMS.withReplacement, step);
-          for (let i = 0; i < batchSize; i++) indices[i] = weighted.draw(draw);
-        } else {
-          const draw = Rng.derive(context.seed, RNG_STREAMS.withReplacement, step);
-          for (let i = 0; i < batchSize; i++) indices[i] = draw.int(data.count);
+          for (let i = 0; i < batchSize; i++) indices[i] = weighted ? weighted.draw(draw) : draw.int(data.count);
         }
         const out = new Float32Array(batchSize * outSize * outSize * 3);
         const rng = Rng.derive(context.seed, RNG_STREAMS.imageAugment, step);
