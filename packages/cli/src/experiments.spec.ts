@@ -32,4 +32,20 @@ describe('experiment configs', () => {
     expect(config.model).toMatch(/\S/);
     expect(() => parseComponent(evalSets, config.dataset, 'dataset', { source: file })).not.toThrow();
   });
+
+  // The source ranking (RESULTS.md) compares sources under ONE recipe: a source config may differ from
+  // the default only in what names and describes it and in where its patches come from.
+  it.each(['cifar10-city-resnet20.json', 'cifar10-noise-resnet20.json', 'cifar10-deadleaves-resnet20.json'])(
+    'image/%s runs the default recipe (cifar10-animals-resnet20.json) on another source',
+    (file) => {
+      const strip = (c: Record<string, unknown>) => {
+        const { name: _n, description: _d, data, ...rest } = c;
+        const { source: _s, proceduralSize: _p, ...dataRest } = data as Record<string, unknown>;
+        return { ...rest, data: dataRest };
+      };
+      const base = readConfigFile(join(EXPERIMENTS, 'image', 'cifar10-animals-resnet20.json')) as Record<string, unknown>;
+      const other = readConfigFile(join(EXPERIMENTS, 'image', file)) as Record<string, unknown>;
+      expect(strip(other)).toEqual(strip(base));
+    },
+  );
 });
