@@ -3,7 +3,9 @@
 // (top-1 with its 95% interval, the raw weights' top-1 when the run kept a weight average, and the
 // flip-TTA / BN-recalibrated top-1 when it set evalVariants),
 // the mean of the last three evaluations (`--last K`; constant-lr Adam swings by +-5 points between them),
-// samples, steps and wall minutes. `--curve` prints samples -> top-1 for every evaluation instead.
+// samples, steps and wall minutes. `--curve` prints samples -> top-1 for every evaluation instead;
+// `--minutes` prints one row per evaluation of each run (the 60-minute main-job curves: wall minutes,
+// steps, samples, top-1 with its interval, top-5, agreement, and the fraction of the teacher reached).
 // A `*.jsonl` / `*.log` argument is a log of tools/fidelity/port_distill.py (the PyTorch port) and
 // gets a row too, with a Wilson 95% interval over its evaluation count (`n` in the log, or
 // `--n N` for logs from before it printed one); ours are the eval harness's bootstrap intervals.
@@ -24,6 +26,7 @@ const defaultN = option('--n');
 const lastK = option('--last') ?? 3;
 const args = argv;
 const curve = args.includes('--curve');
+const byMinutes = args.includes('--minutes');
 
 /** Wilson score interval of a proportion p over n trials, 95%. */
 function wilson(p, n) {
@@ -50,13 +53,23 @@ function evals(path) {
   const metrics = lines(join(path, 'metrics.jsonl')).filter((m) => m.type === 'eval');
   return {
     name: basename(path),
-    rows: metrics.map((m) => ({ samples: m.samplesSeen, steps: m.step, top1: m.top1, low: m.top1Low, high: m.top1High, raw: m.rawTop1, flip: m.flipTop1, bn: m.bnTop1, minutes: m.elapsedSeconds / 60 })),
+    rows: metrics.map((m) => ({ samples: m.samplesSeen, steps: m.step, top1: m.top1, low: m.top1Low, high: m.top1High, top5: m.top5, agreement: m.agreement, raw: m.rawTop1, flip: m.flipTop1, bn: m.bnTop1, minutes: m.elapsedSeconds / 60 })),
+    teacherTop1: existsSync(join(path, 'result.json')) ? JSON.parse(readFileSync(join(path, 'result.json'), 'utf8')).teacher?.eval?.metrics?.top1?.value : undefined,
     config: existsSync(join(path, 'config.json')) ? JSON.parse(readFileSync(join(path, 'config.json'), 'utf8')) : undefined,
   };
 }
 
 const runs = args.filter((a) => !a.startsWith('--')).map(evals);
-if (curve) {
+if (byMinutes) {
+  console.log('| run | minutes | steps | samples | student top-1 [95% CI] | top-5 | agreement | teacher top-1 | student / teacher |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of runs) {
+    for (const x of r.rows) {
+      const ratio = r.teacherTop1 ? (x.top1 / r.teacherTop1).toFixed(2) : '-';
+      console.log(`| ${r.name} | ${x.minutes.toFixed(1)} | ${x.steps ?? '-'} | ${x.samples.toLocaleString('en-US')} | ${pct(x.top1)} [${pct(x.low)}, ${pct(x.high)}] | ${pct(x.top5)} | ${pct(x.agreement)} | ${pct(r.teacherTop1)} | ${ratio} |`);
+    }
+  }
+} else if (curve) {
   console.log('| samples | ' + runs.map((r) => r.name).join(' | ') + ' |');
   console.log('|---|' + runs.map(() => '---|').join(''));
   const all = [...new Set(runs.flatMap((r) => r.rows.map((x) => x.samples)))].sort((a, b) => a - b);

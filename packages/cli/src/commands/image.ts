@@ -1,21 +1,25 @@
 /** `augprior image generate | analyze | bench`: the single-image patch dataset. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { AugpriorError, applyOverrides, createProgress, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
 import { PatchRecipeSchema, analyzeSource, contactSheet, generatePatches, readPatches, resolveSource } from '@augprior/image';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { intFlag, parseFlags, runsRoot, stringFlag, type Flags } from '../options.js';
+import { rankSources, rankingCaveats, sourceRankingTable } from './source-ranking.js';
 import { visualizeCommand } from './visualize.js';
 
 export const IMAGE_HELP = `augprior image generate --source <file|noise|dead_leaves> --out <dir> [--count 50000] [--size 32] [--seed 0] [--workers 0] [--export-png 256]
 augprior image analyze <file|noise|dead_leaves> [--json]
+augprior image analyze <run-dir> <run-dir> ... [--count 1000] [--json]
 augprior image bench [--count 50000] [--json]
 augprior image visualize --run <run-dir> [--classes giant_panda,harp] [--steps 256] [--json]
 
 generate: the paper's patch recipe (RECIPE.md section 1) into packed uint8 shards + manifest.json;
   recipe fields via --config <json> / --set recipe.<field>=<value> (e.g. --set recipe.degrees=0).
-analyze:  size, PNG bytes per pixel and patch-diversity statistics of a source.
+analyze:  size, PNG bytes per pixel and patch-diversity statistics of a source; given finished
+          runs, the source ranking: each run's source measured beside its student's top-1, best
+          first, with Spearman's rho of each measure (and a warning when samples or eval sets differ).
 visualize: activation maximisation of class logits for a run's teacher and student side by side
           (Lucent-style), written to <run>/visualize/.
 bench:    patches/s for 50,000 32-px patches of sources/animals.png, against the official
@@ -84,6 +88,13 @@ export async function imageCommand(argv: string[], io: CommandIO): Promise<numbe
     return 0;
   }
   if (action === 'analyze') {
+    const targets = positionals.slice(1);
+    // A directory is a run (a source is a file or a generator name): rank the runs' sources.
+    if (targets.length > 0 && targets.every((t) => existsSync(resolve(io.cwd, t)) && statSync(resolve(io.cwd, t)).isDirectory())) {
+      const rows = await rankSources(targets, dataRoot, io.cwd, intFlag(flags, 'count') ?? 1000);
+      emitResult(io, json, { sources: rows, caveats: rankingCaveats(rows) }, () => sourceRankingTable(rows));
+      return 0;
+    }
     if (!target) throw new AugpriorError('cli.bad-arguments', 'image analyze needs a source');
     const source = await resolveSource(target, [600, 225], intFlag(flags, 'seed') ?? 0, dataRoot, io.cwd);
     const analysis = await analyzeSource(source, recipe, intFlag(flags, 'count') ?? 1000);

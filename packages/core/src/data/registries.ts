@@ -8,6 +8,7 @@ import type { DataRoot } from '../data-root.js';
 import { parseComponent, type ComponentSection } from '../config/component.js';
 import { Registry } from '../registry.js';
 import { teacherFromRun, TeacherFromRunArgs } from '../teachers/from-run.js';
+import { classFoldTeacher, ClassFoldArgs } from '../teachers/class-fold.js';
 import { classSubsetTeacher, ClassSubsetArgs } from '../teachers/class-subset.js';
 import type { BatchSource, FeatureExtractor, LabeledDataset, Teacher } from '../trainer/types.js';
 import {
@@ -134,13 +135,21 @@ export const teacherKinds = Registry.from<TeacherKind>('teacher kind', [
   ],
 ]);
 
-// Registered after the registry exists because it loads the wrapped teacher through it.
+// Registered after the registry exists because they load the wrapped teacher through it.
 teacherKinds.register(
   'class_subset',
   defineTeacherKind({
     description: 'another teacher restricted to some of its classes (e.g. a keyword spotter without its catch-all `_unknown_`)',
     args: ClassSubsetArgs,
     load: async ({ teacher, classes }, context) => classSubsetTeacher(await loadTeacherSection(teacherKinds, teacher, context, 'teacher.teacher'), classes),
+  }),
+);
+teacherKinds.register(
+  'class_fold',
+  defineTeacherKind({
+    description: "another teacher's classes folded into coarser ones (probabilities summed per group; e.g. 30 spoken words -> 10 keywords + `_unknown_`)",
+    args: ClassFoldArgs,
+    load: async ({ teacher, groups, names }, context) => classFoldTeacher(await loadTeacherSection(teacherKinds, teacher, context, 'teacher.teacher'), { groups, ...(names ? { names } : {}) }),
   }),
 );
 
