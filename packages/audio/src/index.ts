@@ -8,6 +8,7 @@ import { loadTeacherSection, type DataRoot, type FrontEndRegistries, resolveData
 import { kwsMfccInt8Set } from './datasets/kws-mfcc-int8.js';
 import { speechCommandsSet, SpeechCommandsArgs } from './datasets/speech-commands.js';
 import { audioTeacherKind } from './train/audio-teacher.js';
+import { silenceGateKind } from './train/silence-gate.js';
 import { AudioClipsArgs, audioClipsSource } from './train/clip-source.js';
 import { FEATURE_FRONT_ENDS } from './train/feature-front-ends.js';
 
@@ -21,6 +22,7 @@ export { loadRecording, type Recording } from './source/recording.js';
 export { WaveformAugmentSchema, type WaveformAugment } from './source/waveform-augment.js';
 export { SpecAugmentSchema, drawSpecPlan, applySpecPlan, type SpecPlan } from './train/spec-plan.js';
 export { tensorFrontEnd, FEATURE_FRONT_ENDS } from './train/feature-front-ends.js';
+export { clipLevelsDb, silenceGateTeacher, SilenceGateArgs, type SilenceGate } from './train/silence-gate.js';
 export * from './wav/index.js';
 export * from './features/index.js';
 
@@ -64,5 +66,6 @@ export function registerAudio(registries: FrontEndRegistries): string[] {
   }));
   for (const [name, entry] of Object.entries(FEATURE_FRONT_ENDS)) registries.featureExtractors.register(name, entry);
   registries.teacherKinds.register('audio', audioTeacherKind(registries.teacherKinds));
-  return ['kws_mfcc_int8', 'speech_commands', 'audio_clips', ...Object.keys(FEATURE_FRONT_ENDS), 'audio'];
+  registries.teacherKinds.register('silence_gate', silenceGateKind(registries.teacherKinds));
+  return ['kws_mfcc_int8', 'speech_commands', 'audio_clips', ...Object.keys(FEATURE_FRONT_ENDS), 'audio', 'silence_gate'];
 }

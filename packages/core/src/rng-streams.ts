@@ -39,6 +39,8 @@ export const RNG_STREAMS = {
   noiseRecording: streamTag('nois'),
   /** `_silence_` crops of Speech Commands' background noise. */
   silence: streamTag('sil'),
+  /** Synthesised silence clips of the single-recording recipe. */
+  silenceClip: streamTag('silc'),
   /** Procedural image sources. */
   noiseImage: streamTag('noise'),
   deadLeaves: streamTag('leaves'),

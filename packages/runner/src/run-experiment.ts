@@ -8,6 +8,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   AugpriorError,
+  classFoldTeacher,
+  logitFold,
   RunDir,
   configHash,
   createFeatureExtractor,
@@ -31,6 +33,8 @@ import {
   trainingFingerprint,
   type Batch,
   type BatchSource,
+  type FeaturePlan,
+  type Teacher,
   type Classifier,
   type Experiment,
   type MetricsRecord,
@@ -143,6 +147,9 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
   // The weight average (experiment.ema) is a second model of the student's architecture.
   const average = e.ema ? createModel(e.student.kind, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed) : undefined;
   const evalSet = e.eval ? await openEvalSet(e.eval, open) : undefined;
+  // student.fold: the student and its teacher learn fine classes; both answer the eval set folded.
+  const studentFold = e.student.fold ? logitFold(e.student.fold, e.student.numClasses, `the student (${e.student.kind})`, teacher?.classNames) : undefined;
+  const evalTeacher = teacher && e.student.fold ? classFoldTeacher(borrowed(teacher), e.student.fold) : teacher;
   // evalVariants.bnRecalibrate: a scratch copy whose batch-norm statistics are recomputed before each evaluation.
   const recalibrated = e.evalVariants && e.evalVariants.bnRecalibrate > 0 ? createModel(e.student.kind, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed) : undefined;
   // Samples are images, 1-s audio clips or video clips: the rate names the one this run trains on.
@@ -153,12 +160,21 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     if (channels !== e.student.inChannels) {
       throw new AugpriorError('train.channel-mismatch', `${trainData.description}${studentFeatures ? ` through ${studentFeatures.description}` : ''} yields ${channels}-channel input but student.inChannels is ${e.student.inChannels}`);
     }
-    if (evalSet && evalSet.numClasses !== e.student.numClasses) {
-      throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student predicts ${e.student.numClasses}`);
+    const answered = studentFold ? studentFold.classes : e.student.numClasses;
+    if (evalSet && evalSet.numClasses !== answered) {
+      throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student ${studentFold ? `folds its ${e.student.numClasses} outputs to` : 'predicts'} ${answered}`);
     }
-    const predictWith = (model: Classifier) => (x: tf.Tensor) => model.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
+    const predictWith = (model: Classifier) => (x: tf.Tensor) => {
+      const logits = model.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
+      if (!studentFold) return logits;
+      try {
+        return studentFold.apply(logits);
+      } finally {
+        logits.dispose();
+      }
+    };
     // The student learns the teacher's outputs in the teacher's order: both are checked against the eval set's class names.
-    const named = teacher?.classNames ? { classNames: teacher.classNames } : {};
+    const named = evalTeacher?.classNames ? { classNames: evalTeacher.classNames } : {};
     // The extra evaluations of experiment.evalVariants: never the headline (result.json's eval is the plain model's).
     const evalVariantMetrics = async (model: Classifier, what: string): Promise<Record<string, number>> => {
       const variants = e.evalVariants;
@@ -173,7 +189,7 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
       }
       return out;
     };
-    const teacherFull = evalSet && teacher ? await evaluateClassifier(teacher, evalSet, { batchSize: e.evalBatchSize, model: `teacher ${teacher.description}` }) : undefined;
+    const teacherFull = evalSet && evalTeacher ? await evaluateClassifier(evalTeacher, evalSet, { batchSize: e.evalBatchSize, model: `teacher ${evalTeacher.description}` }) : undefined;
     if (teacherFull) progress.log(`teacher on ${evalSet!.description}: top1 ${(teacherFull.top1 * 100).toFixed(2)}%`);
     let lastFull: EvaluationResult | undefined;
 
@@ -199,7 +215,7 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
         ? {
             evaluate: async (model: Classifier) => {
               const what = `student ${student.arch}${model === average ? ' (weight average)' : ''}`;
-              lastFull = await evaluateClassifier(predictWith(model), evalSet, { batchSize: e.evalBatchSize, model: what, ...named, ...(teacher ? { teacher } : {}) });
+              lastFull = await evaluateClassifier(predictWith(model), evalSet, { batchSize: e.evalBatchSize, model: what, ...named, ...(evalTeacher ? { teacher: evalTeacher } : {}) });
               return { ...scalarMetrics(lastFull), ...(await evalVariantMetrics(model, what)) };
             },
           }
@@ -252,10 +268,24 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     progress.stop();
     trainData.dispose();
     teacher?.dispose();
+    if (evalTeacher !== teacher) evalTeacher?.dispose();
+    studentFold?.dispose();
     student.dispose();
     average?.dispose();
     recalibrated?.dispose();
   }
+}
+
+/** The same teacher under a wrapper that does not own it (disposing the wrapper leaves it alone). */
+function borrowed(teacher: Teacher): Teacher {
+  return {
+    numClasses: teacher.numClasses,
+    description: teacher.description,
+    ...(teacher.classNames ? { classNames: teacher.classNames } : {}),
+    predict: (x, plan) => teacher.predict(x, plan),
+    ...(teacher.predictSync ? { predictSync: (x: tf.Tensor, plan?: FeaturePlan) => teacher.predictSync!(x, plan) } : {}),
+    dispose: () => {},
+  };
 }
 
 

@@ -10,7 +10,7 @@ import { readTorchCheckpoint } from './pytorch-checkpoint.js';
 import { assignPytorchStateDict } from './state-dict.js';
 import { sha256Of, TEACHER_FORMAT, writeRegistryTeacher, writeTeacherSpec, type InputSpec, type TeacherSpec } from './teacher-dir.js';
 import { loadKerasH5 } from './keras-h5.js';
-import { openOnnx } from './onnx.js';
+import { openOnnx, type OnnxLayout } from './onnx.js';
 import { parseTflite, TfliteGraph } from './tflite.js';
 import { loadLayersModelFromFolder, saveLayersModel, stripFinalSoftmax } from './tfjs-layers.js';
 
@@ -23,7 +23,7 @@ export interface ImportOptions {
   input: InputSpec;
   labels?: string[];
   /** ONNX only: how NHWC batches map onto the model's first input. */
-  onnxLayout?: 'nhwc' | 'nchw' | 'as-is';
+  onnxLayout?: OnnxLayout;
 }
 
 export type TeacherFileFormat = 'pytorch' | 'tfjs-layers' | 'onnx' | 'keras-h5' | 'tflite';

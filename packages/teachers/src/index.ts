@@ -34,7 +34,7 @@ const FileTeacherArgs = z.strictObject({
   numClasses: z.number().int().positive().default(10),
   input: InputSpecSchema,
   labels: z.array(z.string()).optional(),
-  onnxLayout: z.enum(['nhwc', 'nchw', 'as-is']).optional(),
+  onnxLayout: z.enum(['nhwc', 'nchw', 'nct', 'as-is']).optional(),
 });
 
 export function registerTeachers(registries: FrontEndRegistries): string[] {

@@ -22,7 +22,21 @@ interface OrtModule {
   Tensor: new (type: string, data: Float32Array, dims: number[]) => OrtTensor;
 }
 
-export type OnnxLayout = 'nhwc' | 'nchw' | 'as-is';
+/**
+ * How an NHWC batch is fed: 'nchw' transposes images; 'nct' turns [n, time, features, 1] feature
+ * batches into [n, features, time], the layout of 1-D convolutional audio models (NeMo's
+ * MatchboxNet); 'as-is' passes the tensor unchanged.
+ */
+export type OnnxLayout = 'nhwc' | 'nchw' | 'nct' | 'as-is';
+
+function feedLayout(x: Tensor, layout: OnnxLayout): Tensor {
+  if (layout === 'nchw') return tf.transpose(x, x.rank === 4 ? [0, 3, 1, 2] : undefined);
+  if (layout === 'nct') {
+    if (x.rank !== 4 || x.shape[3] !== 1) throw new AugpriorError('teacher.input-shape', `the ONNX layout 'nct' takes [n, time, features, 1] batches, got [${x.shape.join(', ')}]`, 'give the teacher an audio feature front end (teacher kind audio)');
+    return tf.tidy(() => tf.transpose(tf.squeeze(x, [3]), [0, 2, 1]));
+  }
+  return x;
+}
 
 export interface OnnxNetwork {
   session: OrtSession;
@@ -53,7 +67,7 @@ export async function openOnnx(path: string, options: { layout: OnnxLayout; prov
     inputName,
     outputName,
     async run(x) {
-      const fed = options.layout === 'nchw' ? tf.transpose(x, x.rank === 4 ? [0, 3, 1, 2] : undefined) : x;
+      const fed = feedLayout(x, options.layout);
       const data = (await fed.data()) as Float32Array;
       const shape = [...fed.shape];
       if (fed !== x) fed.dispose();

@@ -53,7 +53,7 @@ export const TeacherModelSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('onnx'),
     path: z.string(),
-    layout: z.enum(['nhwc', 'nchw', 'as-is']),
+    layout: z.enum(['nhwc', 'nchw', 'nct', 'as-is']),
     providers: z.array(z.string()).default(['cpu']),
   }),
 ]);

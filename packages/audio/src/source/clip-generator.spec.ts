@@ -110,6 +110,38 @@ describe('waveform augmentations', () => {
   });
 });
 
+describe('synthesised silence', () => {
+  let resampler: LengthResampler;
+  beforeAll(async () => {
+    resampler = await createLengthResampler();
+  });
+  afterAll(() => resampler.dispose());
+
+  it('replaces a share p of the clips by low-level noise at the drawn RMS, deterministic per (seed, index), leaving speech clips as they were', () => {
+    const off = ClipRecipeSchema.parse({});
+    const on = ClipRecipeSchema.parse({ augment: { silence: { p: 0.3, rmsDb: [-60, -45] } } });
+    let silent = 0;
+    for (let index = 0; index < 200; index++) {
+      const a = makeClip(recording, on, 5, index, resampler);
+      if (a.draw.silence) {
+        silent += 1;
+        const level = 20 * Math.log10(rms(a.clip));
+        expect(level).toBeGreaterThanOrEqual(-60.01);
+        expect(level).toBeLessThanOrEqual(-44.99);
+        expect(level).toBeCloseTo(a.draw.silence.rmsDb, 2);
+        expect(Array.from(makeClip(recording, on, 5, index, resampler).clip)).toEqual(Array.from(a.clip));
+        expect(Array.from(makeClip(recording, on, 6, index, resampler).clip)).not.toEqual(Array.from(a.clip));
+      } else if (index < 40) {
+        // The silence draw has its own stream: a speech clip is the same clip as with silence off.
+        expect(Array.from(a.clip)).toEqual(Array.from(makeClip(recording, off, 5, index, resampler).clip));
+      }
+    }
+    expect(silent).toBeGreaterThan(40);
+    expect(silent).toBeLessThan(80);
+    expect(makeClip(recording, off, 5, 0, resampler).draw.silence).toBeUndefined();
+  });
+});
+
 describe('clip shards', () => {
   it('round-trip byte-identically and detect truncation', async () => {
     const out = mkdtempSync(join(tmpdir(), 'augprior-clips-'));

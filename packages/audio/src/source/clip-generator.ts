@@ -1,7 +1,8 @@
 /**
  * The single-recording clip recipe: clip i is a random crop of the recording (length set by the
  * speed factor), resampled to the clip length, optionally pitch-shifted, time-shifted, filtered,
- * gain-changed and mixed with synthetic noise, then peak-limited. Clip i depends only on (seed, i).
+ * gain-changed and mixed with synthetic noise, then peak-limited; or, with the recipe's silence
+ * probability, low-level synthetic noise instead. Clip i depends only on (seed, i).
  */
 import { z } from 'zod';
 import { Rng, RNG_STREAMS } from '@augprior/core';
@@ -30,6 +31,32 @@ export interface ClipDraw {
   filter: { type: 'lowpass' | 'highpass' | 'bandpass'; cutoffHz: number } | null;
   /** The isolated piece: where it came from in the clip, its length and where it was put (samples). */
   isolate: { from: number; length: number; to: number } | null;
+  /** Set when the clip is synthesised silence instead of speech (every speech field is then neutral). */
+  silence?: { color: 'white' | 'pink'; rmsDb: number };
+}
+
+/** A synthesised-silence clip from its own stream, or null when this index draws speech. */
+function silenceClip(recipe: ClipRecipe, seed: number, index: number): { clip: Float32Array; draw: ClipDraw } | null {
+  const a = recipe.augment.silence;
+  if (a.p === 0) return null;
+  const rng = Rng.derive(seed, RNG_STREAMS.silenceClip, index);
+  if (!rng.bernoulli(a.p)) return null;
+  const n = clipLength(recipe);
+  const color = a.colors[rng.int(a.colors.length)]!;
+  const rmsDb = rng.range(a.rmsDb[0], a.rmsDb[1]);
+  let x = syntheticNoise(n, color, rng);
+  let filter: ClipDraw['filter'] = null;
+  if (rng.bernoulli(a.filterP)) {
+    const f = recipe.augment.filter;
+    const type = f.types[rng.int(f.types.length)]!;
+    const cutoffHz = Math.exp(rng.range(Math.log(f.cutoffHz[0]), Math.log(f.cutoffHz[1])));
+    x = biquad(x, type, cutoffHz, recipe.sampleRate);
+    filter = { type, cutoffHz };
+  }
+  const scale = 10 ** (rmsDb / 20) / Math.max(rmsOf(x), 1e-12);
+  for (let i = 0; i < n; i++) x[i] = x[i]! * scale;
+  limitPeak(x);
+  return { clip: x, draw: { start: 0, speed: 1, semitones: 0, shift: 0, gainDb: 0, noise: null, filter, isolate: null, silence: { color, rmsDb } } };
 }
 
 /** Draws the word-length piece from its own stream, so switching it on leaves every other draw as it was. */
@@ -49,6 +76,8 @@ function drawIsolation(x: Float32Array, recipe: ClipRecipe, seed: number, index:
 }
 
 export function makeClip(recording: Float32Array, recipe: ClipRecipe, seed: number, index: number, resampler: LengthResampler): { clip: Float32Array; draw: ClipDraw } {
+  const silence = silenceClip(recipe, seed, index);
+  if (silence) return silence;
   const rng = Rng.derive(seed, RNG_STREAMS.clip, index);
   const a = recipe.augment;
   const n = clipLength(recipe);

@@ -21,6 +21,15 @@ export const WaveformAugmentSchema = z.strictObject({
   isolate: z
     .strictObject({ p: z.number().min(0).max(1).default(0), seconds: range(0.25, 0.8), fadeMs: z.number().min(0).default(20), minRms: z.number().min(0).default(0.5) })
     .default({ p: 0, seconds: [0.25, 0.8], fadeMs: 20, minRms: 0.5 }),
+  /**
+   * Synthesised `_silence_`: with probability p the clip is not speech but low-level synthetic noise
+   * (white or pink, half of it through a random biquad) at an RMS level uniform in `rmsDb` (dBFS).
+   * Speech Commands' own silence is cut from its background-noise files, which must not enter
+   * training; a room's noise floor is what those crops hold. Drawn from its own stream (off by default).
+   */
+  silence: z
+    .strictObject({ p: z.number().min(0).max(1).default(0), rmsDb: range(-70, -42), colors: z.array(z.enum(['white', 'pink'])).min(1).default(['white', 'pink']), filterP: z.number().min(0).max(1).default(0.5) })
+    .default({ p: 0, rmsDb: [-70, -42], colors: ['white', 'pink'], filterP: 0.5 }),
   /** Gain in dB, uniform in the range. */
   gainDb: range(-6, 6),
   /** Circular-free time shift: up to this many ms either way, zero-filled. */

@@ -1,7 +1,8 @@
 /**
  * Waveform batches [n, 1, samples, 1] -> feature batches [n, frames, coefficients, 1], as core
  * `FeatureExtractor`s chosen by name in a config (`student.features`, an audio teacher's
- * `features`): `mlperf_mfcc` (the KWS teacher's exact TF pipeline), `logmel` and `mfcc` (meyda
+ * `features`): `mlperf_mfcc` (the KWS teacher's exact TF pipeline), `nemo_mfcc` (MatchboxNet's
+ * torchaudio MFCC + crop/pad to 128 steps), `logmel` and `mfcc` (meyda
  * conventions, vectorised). A batch's SpecAugment/mix plan is applied at the log-mel stage.
  * Features are computed on the CPU from the batch's values (the FFT front ends are not tensor ops).
  */
@@ -11,6 +12,7 @@ import type { ClipFeatureExtractor } from '../features/extractor.js';
 import { createLogMel } from '../features/logmel.js';
 import { KWS_LOGMEL } from '../features/meyda-spec.js';
 import { createMfcc } from '../features/mfcc.js';
+import { createNemoMfcc, MATCHBOXNET_MFCC } from '../features/nemo-mfcc.js';
 import { createTfMfcc, MLPERF_KWS_MFCC } from '../features/tf-mfcc.js';
 import { applySpecPlan, isSpecPlan } from './spec-plan.js';
 
@@ -62,6 +64,20 @@ export const TfMfccArgs = z.strictObject({
   normalisation: z.enum(['max', 'none']).default(MLPERF_KWS_MFCC.normalisation),
 });
 
+export const NemoMfccArgs = z.strictObject({
+  sampleRate: z.number().int().positive().default(MATCHBOXNET_MFCC.sampleRate),
+  clipSamples: z.number().int().positive().default(MATCHBOXNET_MFCC.clipSamples),
+  window: z.number().int().positive().default(MATCHBOXNET_MFCC.window),
+  hop: z.number().int().positive().default(MATCHBOXNET_MFCC.hop),
+  fftSize: z.number().int().positive().default(MATCHBOXNET_MFCC.fftSize),
+  melBands: z.number().int().positive().default(MATCHBOXNET_MFCC.melBands),
+  lowerHz: z.number().min(0).default(MATCHBOXNET_MFCC.lowerHz),
+  upperHz: z.number().positive().default(MATCHBOXNET_MFCC.upperHz),
+  logOffset: z.number().positive().default(MATCHBOXNET_MFCC.logOffset),
+  coefficients: z.number().int().positive().default(MATCHBOXNET_MFCC.coefficients),
+  timesteps: z.number().int().positive().default(MATCHBOXNET_MFCC.timesteps),
+});
+
 /** The student's default: 30 ms frames every 10 ms (98 frames), 40 bands, log(x + 1e-6) (meyda's +1 flattens quiet bands). */
 export const LogMelArgs = z.strictObject({
   sampleRate: z.number().int().positive().default(KWS_LOGMEL.sampleRate),
@@ -81,6 +97,11 @@ export const FEATURE_FRONT_ENDS = {
     description: 'the MLPerf Tiny KWS MFCC (TF pipeline: max-normalise, 30/20 ms periodic-Hann STFT, 40 mel 20-4000 Hz, log, DCT; 49x10)',
     args: TfMfccArgs,
     create: (args) => tensorFrontEnd(createTfMfcc(args)),
+  }),
+  nemo_mfcc: defineFeatureExtractor({
+    description: "NeMo MatchboxNet's MFCC (torchaudio: centred reflect-padded 25/10 ms Hann STFT, power, 64 HTK mel 0-8000 Hz, log, ortho DCT; zero-padded to 128 steps: 128x64)",
+    args: NemoMfccArgs,
+    create: (args) => tensorFrontEnd(createNemoMfcc(args)),
   }),
   logmel: defineFeatureExtractor({
     description: 'log-mel spectrogram, meyda conventions, vectorised (default 98 frames x 40 bands)',

@@ -15,7 +15,7 @@ augprior eval --model <dir> --dataset <kind>:<path>, or teacher {"kind": "import
   PyTorch checkpoint (.th/.pt/.pth; zip or legacy pickle; state_dict top-level or under
     "state_dict"; "module." stripped): mapped onto --arch, weights saved as safetensors.
   TF.js layers model (model.json + shards): copied, final softmax switched off (logits out).
-  ONNX (.onnx): run by onnxruntime-node; --input-layout nchw (default) | nhwc | as-is.
+  ONNX (.onnx): run by onnxruntime-node; --input-layout nchw (default) | nhwc | nct (audio features [n, time, features, 1] -> [n, features, time]) | as-is.
   Keras HDF5 (.h5 with model_config): rebuilt with tfjs-layers, stored as a TF.js layers model.
   TFLite (.tflite, fp32 or int8): executed as a tfjs graph (int8 runs dequantised, in float).
 
@@ -108,7 +108,7 @@ export async function teacherCommand(argv: string[], io: CommandIO): Promise<num
       ...(normalize ? { normalize } : {}),
     },
     ...(labels ? { labels } : {}),
-    ...(stringFlag(flags, 'input-layout') ? { onnxLayout: stringFlag(flags, 'input-layout') as 'nhwc' | 'nchw' | 'as-is' } : {}),
+    ...(stringFlag(flags, 'input-layout') ? { onnxLayout: stringFlag(flags, 'input-layout') as 'nhwc' | 'nchw' | 'nct' | 'as-is' } : {}),
   });
   const what = spec.model.kind === 'registry' ? spec.model.arch : spec.model.kind;
   note(io, `[teacher] ${file} (${spec.source.format}) -> ${out} as ${what}`);

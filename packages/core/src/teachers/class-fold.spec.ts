@@ -72,6 +72,17 @@ describe('class_fold teacher', () => {
     expect(() => classFoldTeacher(wordTeacher([]), { groups, names: ['a', 'b'] })).toThrow(/names 2 classes for 4 groups/);
   });
 
+  it('gives an empty group (a class the teacher never names, e.g. _silence_ left to a level rule) probability ~0', async () => {
+    const teacher = classFoldTeacher(wordTeacher([[0, 0, 0, 0, 0, 0]]), { groups: [[4], [], [0, 1, 2, 3, 5]] });
+    const x = tf.tensor1d([0]);
+    const probs = tf.softmax(await teacher.predict(x)).arraySync() as number[][];
+    expect(probs[0]![0]).toBeCloseTo(1 / 6, 6);
+    expect(probs[0]![1]).toBeLessThan(1e-29);
+    expect(probs[0]![2]).toBeCloseTo(5 / 6, 6);
+    x.dispose();
+    teacher.dispose();
+  });
+
   it('is a registered teacher kind that validates its groups and loads the wrapped kind', async () => {
     const kind = teacherKinds.get('class_fold');
     expect(kind.description).toMatch(/folded/);

@@ -15,8 +15,12 @@ import { mapPredictor, type Teacher } from './predictor.js';
 export const ClassFoldArgs = z.strictObject({
   /** The full teacher: any registered teacher kind with its arguments. */
   teacher: z.looseObject({ kind: z.string().min(1) }),
-  /** One list of the teacher's output indices per folded class, in the order the student and the eval set use. */
-  groups: z.array(z.array(z.number().int().min(0)).min(1)).min(2),
+  /**
+   * One list of the teacher's output indices per folded class, in the order the student and the
+   * eval set use. An empty list is a class the teacher never answers itself (probability ~1e-30),
+   * left for a wrapper to supply (e.g. audio's silence_gate gives `_silence_` by a level rule).
+   */
+  groups: z.array(z.array(z.number().int().min(0))).min(2),
   /** Names of the folded classes (default: a singleton keeps its teacher name, a group joins them with '+'). */
   names: z.array(z.string().min(1)).optional(),
 });
@@ -50,20 +54,39 @@ export function foldLogits(logits: Tensor, matrix: Tensor): Tensor {
   });
 }
 
-export function classFoldTeacher(inner: Teacher, fold: ClassFold): Teacher {
+/** A fold of logits [B, K] into [B, G], holding its matrix; `names` where given or derivable. */
+export interface LogitFold {
+  readonly classes: number;
+  readonly names?: readonly string[];
+  /** Folded logits; the input stays the caller's. */
+  apply(logits: Tensor): Tensor;
+  dispose(): void;
+}
+
+export function logitFold(fold: ClassFold, inputClasses: number, what: string, inputNames?: readonly string[]): LogitFold {
   const { groups, names } = fold;
   if (names && names.length !== groups.length) {
     throw new AugpriorError('teacher.class-fold', `class_fold names ${names.length} classes for ${groups.length} groups`, 'give one name per group, or leave names out');
   }
-  const matrix = tf.keep(tf.tensor2d(foldMatrix(groups, inner.numClasses, inner.description), [inner.numClasses, groups.length]));
-  const folded = names ?? (inner.classNames ? groups.map((g) => g.map((c) => inner.classNames![c]!).join('+')) : undefined);
+  const matrix = tf.keep(tf.tensor2d(foldMatrix(groups, inputClasses, what), [inputClasses, groups.length]));
+  const folded = names ?? (inputNames ? groups.map((g) => g.map((c) => inputNames[c]!).join('+')) : undefined);
   return {
-    ...mapPredictor(inner, groups.length, { after: (logits: Tensor) => foldLogits(logits, matrix) }),
-    description: `${inner.description}, folded to ${groups.length} classes`,
-    ...(folded ? { classNames: folded } : {}),
+    classes: groups.length,
+    ...(folded ? { names: folded } : {}),
+    apply: (logits) => foldLogits(logits, matrix),
+    dispose: () => matrix.dispose(),
+  };
+}
+
+export function classFoldTeacher(inner: Teacher, fold: ClassFold): Teacher {
+  const folding = logitFold(fold, inner.numClasses, inner.description, inner.classNames);
+  return {
+    ...mapPredictor(inner, folding.classes, { after: (logits: Tensor) => folding.apply(logits) }),
+    description: `${inner.description}, folded to ${folding.classes} classes`,
+    ...(folding.names ? { classNames: folding.names } : {}),
     ...(inner.featureMap ? { featureMap: (x: Tensor) => inner.featureMap!(x) } : {}),
     dispose: () => {
-      matrix.dispose();
+      folding.dispose();
       inner.dispose();
     },
   };
