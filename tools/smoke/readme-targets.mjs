@@ -37,12 +37,13 @@ export const SMOKE = [
   { target: 'image:visualize', args: ['--steps', '2'], data: true, needs: 'image:train' },
   { target: 'audio:generate', args: ['--count', '16', '--export-wav', '2'], data: true },
   { target: 'audio:bench', args: ['--count', '32'], data: true },
-  ...['audio:train', 'audio:train-control'].map((target) => ({
+  ...['audio:train', 'audio:train-control', 'audio:train-keywords', 'audio:train-control-keywords'].map((target) => ({
     target,
     args: ['--max-steps', '2', ...TRAIN, '--set', 'batchSize=16', '--set', 'data.count=32', '--set', 'data.balance.pool?=64', '--set', 'eval.limit=20', '--set', 'evalBatchSize=20'],
     data: true,
   })),
   { target: 'audio:eval', args: ['--set', 'dataset.limit=20'], data: true, needs: 'audio:train' },
+  { target: 'audio:eval-keywords', args: ['--set', 'dataset.limit=20'], data: true, needs: 'audio:train-keywords' },
   { target: 'video:generate', args: ['--count', '4', '--export-mp4', '1'], data: true },
   { target: 'video:bench', args: [], data: true },
   { target: 'video:train', args: ['--max-steps', '2', ...TRAIN, '--set', 'batchSize=8', '--set', 'data.count?=16', '--set', 'eval.count=64', '--set', 'evalBatchSize=64'], data: true },

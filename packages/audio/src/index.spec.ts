@@ -9,11 +9,12 @@ describe('audio front end', () => {
   it('registers its eval sets, data source, feature front ends and teacher kind without disturbing the built-ins', () => {
     const before = evalSets.list();
     const added = registerAudio({ dataSources, evalSets, teacherKinds, featureExtractors, modalities });
-    expect(added).toEqual(['kws_mfcc_int8', 'speech_commands', 'audio_clips', 'mlperf_mfcc', 'logmel', 'mfcc', 'audio']);
+    expect(added).toEqual(['kws_mfcc_int8', 'speech_commands', 'audio_clips', 'mlperf_mfcc', 'nemo_mfcc', 'logmel', 'mfcc', 'audio', 'silence_gate']);
     expect(evalSets.list()).toEqual([...before, 'kws_mfcc_int8', 'speech_commands'].sort());
     expect(dataSources.list()).toContain('audio_clips');
-    expect(featureExtractors.list()).toEqual(['logmel', 'mfcc', 'mlperf_mfcc']);
+    expect(featureExtractors.list()).toEqual(['logmel', 'mfcc', 'mlperf_mfcc', 'nemo_mfcc']);
     expect(teacherKinds.list()).toContain('audio');
+    expect(teacherKinds.list()).toContain('silence_gate');
   });
 
   it('dequantises int8 MFCC files and reads labels from their names; names a bad file', async () => {

@@ -41,6 +41,8 @@ export const RNG_STREAMS = {
   silence: streamTag('sil'),
   /** Synthesised silence clips of the single-recording recipe. */
   silenceClip: streamTag('silc'),
+  /** The noise floor under speech clips of the single-recording recipe. */
+  clipFloor: streamTag('floor'),
   /** Procedural image sources. */
   noiseImage: streamTag('noise'),
   deadLeaves: streamTag('leaves'),

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
+  logitFold,
   AugpriorError,
   ENGINE_NAMES,
   RunDir,
@@ -62,15 +63,26 @@ export interface EvaluateOutcome {
   resultFile: string;
 }
 
-/** A training run's newest checkpoint, through the run's own normalisation and features. */
+/** A training run's newest checkpoint, through the run's own normalisation, features and fold. */
 export function loadRunClassifier(dir: string): EvaluatedModel {
   const loaded = loadRunModel(dir);
   const features = loaded.features ? createFeatureExtractor(loaded.features) : undefined;
-  return syncPredictor((x) => loaded.model.forward(studentInput(x, loaded.normalize, features), { training: false }), {
-    numClasses: loaded.model.numClasses,
-    describe: { run: dir, arch: loaded.model.arch, checkpoint: loaded.checkpoint, step: loaded.step },
-    dispose: () => loaded.model.dispose(),
-  });
+  const folding = loaded.fold ? logitFold(loaded.fold, loaded.model.numClasses, `the student of run ${dir}`) : undefined;
+  return syncPredictor(
+    (x) => {
+      const logits = loaded.model.forward(studentInput(x, loaded.normalize, features), { training: false });
+      return folding ? folding.apply(logits) : logits;
+    },
+    {
+      numClasses: folding?.classes ?? loaded.model.numClasses,
+      ...(folding?.names ? { classNames: folding.names } : {}),
+      describe: { run: dir, arch: loaded.model.arch, checkpoint: loaded.checkpoint, step: loaded.step, ...(folding ? { foldedFrom: loaded.model.numClasses } : {}) },
+      dispose: () => {
+        folding?.dispose();
+        loaded.model.dispose();
+      },
+    },
+  );
 }
 
 /** A converted teacher (its own input preprocessing applied), optionally behind a feature front end. */

@@ -33,6 +33,29 @@ describe('runExperiment / evaluateModel', () => {
   }, 120_000);
 });
 
+describe('student.fold', () => {
+  it('trains a student with more outputs than the eval set has classes and evaluates it folded, in the run and in evaluateModel', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'augprior-fold-'));
+    // 20 outputs, classes c and c + 10 answer class c: labels only use 0-9, so the fold is what lets it be scored.
+    const groups = Array.from({ length: 10 }, (_, c) => [c, c + 10]);
+    const raw = { ...(small() as Record<string, unknown>), name: 'folded' } as unknown as Record<string, unknown> & { student: Record<string, unknown> };
+    raw.student = { ...raw.student, numClasses: 20, fold: { groups } };
+    const e = parseExperiment(raw, sectionValidators, 'tiny');
+    const outcome = await runExperiment(e, { cwd, log: () => {}, progress: 'off' });
+    expect(outcome.status).toBe('completed');
+    expect(outcome.result!.student).toMatchObject({ numClasses: 20 });
+    expect(outcome.result!.eval!.perClassAccuracy).toHaveLength(10);
+    const evaluated = await evaluateModel({ model: 'runs/folded' }, { cwd, log: () => {} });
+    expect(evaluated.result.top1).toBe(outcome.result!.eval!.metrics['top1']!.value);
+    expect(evaluated.model).toMatchObject({ foldedFrom: 20 });
+
+    const unfolded = parseExperiment({ ...raw, name: 'unfolded', student: { ...raw.student, fold: undefined } }, sectionValidators, 'tiny');
+    await expect(runExperiment(unfolded, { cwd, log: () => {}, progress: 'off' })).rejects.toThrow(/has 10 classes but the student predicts 20/);
+    const short = parseExperiment({ ...raw, name: 'short', student: { ...raw.student, fold: { groups: groups.slice(1) } } }, sectionValidators, 'tiny');
+    await expect(runExperiment(short, { cwd, log: () => {}, progress: 'off' })).rejects.toThrow(/has 10 classes but the student folds its 20 outputs to 9/);
+  }, 120_000);
+});
+
 describe('evalVariants', () => {
   it('reports flip-TTA and BN-recalibrated accuracies beside a headline and a training run they leave untouched', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'augprior-variants-'));

@@ -140,6 +140,19 @@ describe('synthesised silence', () => {
     expect(silent).toBeLessThan(80);
     expect(makeClip(recording, off, 5, 0, resampler).draw.silence).toBeUndefined();
   });
+
+  it('adds the noise floor at its absolute level under speech clips only, from its own stream', () => {
+    const base = { noise: { p: 0 }, filter: { p: 0 }, shiftMs: 0, gainDb: [0, 0] as [number, number] };
+    const off = ClipRecipeSchema.parse({ augment: base });
+    const on = ClipRecipeSchema.parse({ augment: { ...base, floor: { p: 1, rmsDb: [-50, -50] } } });
+    for (let index = 0; index < 10; index++) {
+      const plain = makeClip(recording, off, 3, index, resampler);
+      const floored = makeClip(recording, on, 3, index, resampler);
+      expect(floored.draw).toMatchObject({ start: plain.draw.start, speed: plain.draw.speed, floor: { rmsDb: -50 } });
+      const added = floored.clip.map((v, i) => v - plain.clip[i]!);
+      expect(20 * Math.log10(rms(added))).toBeCloseTo(-50, 0);
+    }
+  });
 });
 
 describe('clip shards', () => {

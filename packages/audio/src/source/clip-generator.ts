@@ -31,8 +31,24 @@ export interface ClipDraw {
   filter: { type: 'lowpass' | 'highpass' | 'bandpass'; cutoffHz: number } | null;
   /** The isolated piece: where it came from in the clip, its length and where it was put (samples). */
   isolate: { from: number; length: number; to: number } | null;
+  /** The noise floor added under the speech, where drawn. */
+  floor?: { color: 'white' | 'pink'; rmsDb: number };
   /** Set when the clip is synthesised silence instead of speech (every speech field is then neutral). */
   silence?: { color: 'white' | 'pink'; rmsDb: number };
+}
+
+/** Adds the recipe's absolute-level noise floor to `x` (own stream), returning what was drawn. */
+function drawFloor(x: Float32Array, recipe: ClipRecipe, seed: number, index: number): ClipDraw['floor'] {
+  const a = recipe.augment.floor;
+  if (a.p === 0) return undefined;
+  const rng = Rng.derive(seed, RNG_STREAMS.clipFloor, index);
+  if (!rng.bernoulli(a.p)) return undefined;
+  const color = a.colors[rng.int(a.colors.length)]!;
+  const rmsDb = rng.range(a.rmsDb[0], a.rmsDb[1]);
+  const noise = syntheticNoise(x.length, color, rng);
+  const scale = 10 ** (rmsDb / 20) / Math.max(rmsOf(noise), 1e-12);
+  for (let i = 0; i < x.length; i++) x[i] = x[i]! + noise[i]! * scale;
+  return { color, rmsDb };
 }
 
 /** A synthesised-silence clip from its own stream, or null when this index draws speech. */
@@ -113,6 +129,7 @@ export function makeClip(recording: Float32Array, recipe: ClipRecipe, seed: numb
     addNoiseAtSnr(x, syntheticNoise(n, color, rng), snrDb);
     noise = { color, snrDb };
   }
+  const floor = drawFloor(x, recipe, seed, index);
   limitPeak(x);
-  return { clip: x, draw: { start, speed, semitones, shift, gainDb, noise, filter, isolate } };
+  return { clip: x, draw: { start, speed, semitones, shift, gainDb, noise, filter, isolate, ...(floor ? { floor } : {}) } };
 }

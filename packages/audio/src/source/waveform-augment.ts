@@ -30,6 +30,15 @@ export const WaveformAugmentSchema = z.strictObject({
   silence: z
     .strictObject({ p: z.number().min(0).max(1).default(0), rmsDb: range(-70, -42), colors: z.array(z.enum(['white', 'pink'])).min(1).default(['white', 'pink']), filterP: z.number().min(0).max(1).default(0.5) })
     .default({ p: 0, rmsDb: [-70, -42], colors: ['white', 'pink'], filterP: 0.5 }),
+  /**
+   * A noise floor under speech clips at an absolute level (dBFS RMS, not an SNR), drawn like the
+   * synthesised silence, so that level alone never tells silence from speech: real keyword clips
+   * carry their room's floor around the word, and without it a student learns "low-level noise =
+   * `_silence_`" and files quiet-surrounded words there. Own stream (off by default).
+   */
+  floor: z
+    .strictObject({ p: z.number().min(0).max(1).default(0), rmsDb: range(-70, -42), colors: z.array(z.enum(['white', 'pink'])).min(1).default(['white', 'pink']) })
+    .default({ p: 0, rmsDb: [-70, -42], colors: ['white', 'pink'] }),
   /** Gain in dB, uniform in the range. */
   gainDb: range(-6, 6),
   /** Circular-free time shift: up to this many ms either way, zero-filled. */

@@ -69,10 +69,12 @@ async function selectClips(options: AudioClipsOptions, data: { dir: string; samp
   else {
     if (!loadTeacher) throw new AugpriorError('audio.balance', 'data.balance needs a teacher, and no teacher registry was given to the audio_clips source');
     const teacher = await loadTeacher(options.balance.teacher as { kind: string } & Record<string, unknown>);
+    const progress = createProgress({ label: 'teacher votes', unit: 'clip' });
     try {
-      const v = await teacherVotes(teacher, data.samples, data.clipLength, options.balance.batchSize);
+      const v = await teacherVotes(teacher, data.samples, data.clipLength, options.balance.batchSize, progress);
       votes = { label: Array.from(v.label), confidence: Array.from(v.confidence, (c) => Math.round(c * 1e6) / 1e6) };
     } finally {
+      progress.stop();
       teacher.dispose();
     }
     writeFileAtomic(cache, JSON.stringify(votes));

@@ -8,7 +8,7 @@
  * by default.
  */
 import { z } from 'zod';
-import { tf, type Teacher } from '@augprior/core';
+import { tf, type ProgressReporter, type Teacher } from '@augprior/core';
 
 export const TeacherBalanceSchema = z.strictObject({
   /** Clips generated before selection (the dataset's `count` clips are kept). */
@@ -20,8 +20,9 @@ export const TeacherBalanceSchema = z.strictObject({
 export type TeacherBalance = z.infer<typeof TeacherBalanceSchema>;
 
 /** Teacher argmax and its probability for every clip of `samples` [count, L] (int16). */
-export async function teacherVotes(teacher: Teacher, samples: Int16Array, clipLength: number, batchSize: number): Promise<{ label: Int32Array; confidence: Float32Array }> {
+export async function teacherVotes(teacher: Teacher, samples: Int16Array, clipLength: number, batchSize: number, progress?: ProgressReporter): Promise<{ label: Int32Array; confidence: Float32Array }> {
   const count = samples.length / clipLength;
+  const started = performance.now();
   const label = new Int32Array(count);
   const confidence = new Float32Array(count);
   for (let start = 0; start < count; start += batchSize) {
@@ -38,6 +39,8 @@ export async function teacherVotes(teacher: Teacher, samples: Int16Array, clipLe
       confidence[start + i] = p[i * classes + best]!;
     }
     tf.dispose([x, logits, probabilities]);
+    const done = start + n;
+    progress?.update({ fraction: done / count, rate: done / ((performance.now() - started) / 1000), status: `${done}/${count} clips` });
   }
   return { label, confidence };
 }

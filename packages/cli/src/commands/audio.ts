@@ -44,7 +44,8 @@ async function teacherVotesCommand(flags: Flags, dataRoot: ReturnType<typeof res
   const teacher = await loadTeacherSection(teacherKinds, e.teacher, context);
   try {
     const votes = await teacherVotes(teacher, clips.samples, clips.clipLength, 128);
-    const labels = (e.teacher as { labels?: string[]; teacher?: { labels?: string[] } }).labels ?? (e.teacher as { teacher?: { labels?: string[] } }).teacher?.labels;
+    // The loaded teacher knows its class names through any wrapper (class_fold, silence_gate); the config's labels are the fallback.
+    const labels = teacher.classNames ?? (e.teacher as { labels?: string[]; teacher?: { labels?: string[] } }).labels ?? (e.teacher as { teacher?: { labels?: string[] } }).teacher?.labels;
     const counts = new Array<number>(teacher.numClasses).fill(0);
     const confidence = new Array<number>(teacher.numClasses).fill(0);
     votes.label.forEach((c, i) => {

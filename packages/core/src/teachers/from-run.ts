@@ -10,6 +10,7 @@ import { listCheckpoints, loadModelWeights } from '../trainer/checkpoint.js';
 import { studentInput, type Normalization } from '../trainer/preprocess.js';
 import { RunDir } from '../trainer/run-dir.js';
 import type { FeatureExtractor } from '../trainer/types.js';
+import { ClassFoldArgs, type ClassFold } from './class-fold.js';
 import { syncPredictor, type Teacher } from './predictor.js';
 
 export const TeacherFromRunArgs = z.strictObject({
@@ -25,6 +26,7 @@ const RunConfigSubset = z.looseObject({
     inChannels: z.number().int().positive().default(3),
     normalize: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }).optional(),
     features: z.looseObject({ kind: z.string() }).optional(),
+    fold: z.strictObject({ groups: ClassFoldArgs.shape.groups, names: ClassFoldArgs.shape.names }).optional(),
   }),
 });
 
@@ -33,6 +35,8 @@ export interface LoadedRunModel {
   normalize: Normalization | undefined;
   /** The run's student feature front end (`student.features`), for the caller to build. */
   features: ({ kind: string } & Record<string, unknown>) | undefined;
+  /** The run's `student.fold`: how its outputs answer its evaluation set's classes. */
+  fold: ClassFold | undefined;
   checkpoint: string;
   step: number;
 }
@@ -48,7 +52,7 @@ export function loadRunModel(path: string): LoadedRunModel {
   const { student } = parsed.data;
   const model = createModel(student.kind, { numClasses: student.numClasses, inChannels: student.inChannels }, parsed.data.seed);
   loadModelWeights(latest.path, model);
-  return { model, normalize: student.normalize, features: student.features, checkpoint: latest.path, step: latest.step };
+  return { model, normalize: student.normalize, features: student.features, fold: student.fold, checkpoint: latest.path, step: latest.step };
 }
 
 /** `buildFeatures` builds a run's `student.features` (the registry lives above this module). */
