@@ -95,3 +95,33 @@ export function positiveInteger(value: number, field: string, what: string): voi
 export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
 }
+
+/** The fields every FFT + mel + DCT front end here shares. */
+export interface MelSpecFields {
+  sampleRate: number;
+  clipSamples: number;
+  window: number;
+  hop: number;
+  fftSize: number;
+  melBands: number;
+  lowerHz: number;
+  upperHz: number;
+  logOffset: number;
+  coefficients: number;
+}
+
+/** Checks the shared fields (named errors); returns the thrower for a front end's own checks. */
+export function validateMelSpec(spec: MelSpecFields, what: string): (message: string) => never {
+  for (const field of ['sampleRate', 'clipSamples', 'window', 'hop', 'fftSize', 'melBands', 'coefficients'] as const) positiveInteger(spec[field], field, what);
+  const bad = (message: string): never => {
+    throw new AugpriorError('features.bad-spec', `${what}: ${message}`);
+  };
+  if (!isPowerOfTwo(spec.fftSize) || spec.fftSize < 4) bad(`fftSize ${spec.fftSize} is not a power of two >= 4`);
+  if (spec.window > spec.fftSize) bad(`window ${spec.window} is longer than fftSize ${spec.fftSize}`);
+  if (!(spec.lowerHz >= 0 && spec.lowerHz < spec.upperHz && spec.upperHz <= spec.sampleRate / 2)) {
+    bad(`need 0 <= lowerHz < upperHz <= sampleRate / 2, got ${spec.lowerHz}, ${spec.upperHz} at ${spec.sampleRate} Hz`);
+  }
+  if (spec.coefficients > spec.melBands) bad(`coefficients ${spec.coefficients} exceed melBands ${spec.melBands}`);
+  if (!(spec.logOffset > 0)) bad(`logOffset must be positive, got ${spec.logOffset}`);
+  return bad;
+}

@@ -25,9 +25,8 @@
  * frames and pad in the MFCC domain. Speech Commands clips are 1 s; a short one's tail frames
  * then hold the log floor's cepstrum instead of zeros.
  */
-import { AugpriorError } from '@augprior/core';
 import { applyDct } from './dct.js';
-import { batchFeatures, checkClip, isPowerOfTwo, positiveInteger, type ClipFeatureExtractor, type LogMelStage } from './extractor.js';
+import { batchFeatures, checkClip, positiveInteger, validateMelSpec, type ClipFeatureExtractor, type LogMelStage } from './extractor.js';
 import { RealFft } from './fft.js';
 import { applyBands, sparseBands } from './mel-bands.js';
 
@@ -104,19 +103,10 @@ export function centredFrameCount(samples: number, hop: number): number {
 }
 
 function validate(spec: NemoMfccSpec, what: string): void {
-  for (const field of ['sampleRate', 'clipSamples', 'window', 'hop', 'fftSize', 'melBands', 'coefficients', 'timesteps'] as const) positiveInteger(spec[field], field, what);
-  const bad = (message: string): never => {
-    throw new AugpriorError('features.bad-spec', `${what}: ${message}`);
-  };
-  if (!isPowerOfTwo(spec.fftSize) || spec.fftSize < 4) bad(`fftSize ${spec.fftSize} is not a power of two >= 4`);
-  if (spec.window > spec.fftSize) bad(`window ${spec.window} is longer than fftSize ${spec.fftSize}`);
+  positiveInteger(spec.timesteps, 'timesteps', what);
+  const bad = validateMelSpec(spec, what);
   // Reflect padding by fftSize/2 needs more samples than that (torch refuses otherwise).
   if (spec.clipSamples <= spec.fftSize / 2) bad(`clipSamples ${spec.clipSamples} must exceed fftSize / 2 = ${spec.fftSize / 2} for the reflect-padded STFT`);
-  if (!(spec.lowerHz >= 0 && spec.lowerHz < spec.upperHz && spec.upperHz <= spec.sampleRate / 2)) {
-    bad(`need 0 <= lowerHz < upperHz <= sampleRate / 2, got ${spec.lowerHz}, ${spec.upperHz} at ${spec.sampleRate} Hz`);
-  }
-  if (spec.coefficients > spec.melBands) bad(`coefficients ${spec.coefficients} exceed melBands ${spec.melBands}`);
-  if (!(spec.logOffset > 0)) bad(`logOffset must be positive, got ${spec.logOffset}`);
 }
 
 export function createNemoMfcc(spec: NemoMfccSpec = MATCHBOXNET_MFCC): ClipFeatureExtractor {

@@ -22,9 +22,8 @@
  * the same floor, clipped to the int8 range). A negative maximum is reproduced literally: the sign
  * flip cannot change a magnitude spectrum, and the gain is what TF applies.
  */
-import { AugpriorError } from '@augprior/core';
 import { applyDct, dctMatrix } from './dct.js';
-import { batchFeatures, checkClip, frameCentres, frameCount, isPowerOfTwo, melBandCentres, positiveInteger, type ClipFeatureExtractor, type LogMelStage } from './extractor.js';
+import { batchFeatures, checkClip, frameCentres, frameCount, melBandCentres, validateMelSpec, type ClipFeatureExtractor, type LogMelStage } from './extractor.js';
 import { RealFft } from './fft.js';
 import { applyBands, sparseBands } from './mel-bands.js';
 import { hertzToMelHtk, tfMelWeightMatrix } from './tf-mel.js';
@@ -71,18 +70,8 @@ export function nextPowerOfTwo(n: number): number {
 }
 
 function validate(spec: TfMfccSpec, what: string): void {
-  for (const field of ['sampleRate', 'clipSamples', 'window', 'hop', 'fftSize', 'melBands', 'coefficients'] as const) positiveInteger(spec[field], field, what);
-  const bad = (message: string): never => {
-    throw new AugpriorError('features.bad-spec', `${what}: ${message}`);
-  };
-  if (!isPowerOfTwo(spec.fftSize) || spec.fftSize < 4) bad(`fftSize ${spec.fftSize} is not a power of two >= 4`);
-  if (spec.window > spec.fftSize) bad(`window ${spec.window} is longer than fftSize ${spec.fftSize}`);
+  const bad = validateMelSpec(spec, what);
   if (spec.clipSamples < spec.window) bad(`clipSamples ${spec.clipSamples} is shorter than one window (${spec.window})`);
-  if (!(spec.lowerHz >= 0 && spec.lowerHz < spec.upperHz && spec.upperHz <= spec.sampleRate / 2)) {
-    bad(`need 0 <= lowerHz < upperHz <= sampleRate / 2, got ${spec.lowerHz}, ${spec.upperHz} at ${spec.sampleRate} Hz`);
-  }
-  if (spec.coefficients > spec.melBands) bad(`coefficients ${spec.coefficients} exceed melBands ${spec.melBands}`);
-  if (!(spec.logOffset > 0)) bad(`logOffset must be positive, got ${spec.logOffset}`);
   if (spec.normalisation !== 'max' && spec.normalisation !== 'none') bad(`normalisation must be 'max' or 'none', got ${String(spec.normalisation)}`);
 }
 
