@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataSources, evalSets, featureExtractors, modalities, selectEngine, teacherKinds } from '@augprior/core';
+import { createFeatureExtractor, dataSources, evalSets, featureExtractors, frontEndFor, modalities, selectEngine, teacherKinds } from '@augprior/core';
 import { describe, expect, it } from 'vitest';
 import { kwsMfccInt8Set, registerAudio } from './index.js';
 
@@ -31,6 +31,11 @@ describe('audio front end', () => {
     expect(Array.from(batches[0]!.x.dataSync().slice(0, 3))).toEqual([-1, -0.5, 0]);
     expect(batches[0]!.x.dataSync()[490]).toBe(2);
     expect(Array.from(batches[0]!.y.dataSync())).toEqual([7, 2]);
+    // The files are the reference MFCC: a student on mlperf_mfcc reads them as they are; a log-mel student cannot.
+    const mlperf = createFeatureExtractor({ kind: 'mlperf_mfcc' });
+    expect(set.inputFeatures).toBe(mlperf.description);
+    expect(frontEndFor(mlperf, set, 'the student')).toBeUndefined();
+    expect(() => frontEndFor(createFeatureExtractor({ kind: 'logmel' }), set, 'the student')).toThrow(/holds TF MFCC .* but the student computes log-mel/);
     writeFileSync(join(dir, 'tst_000002_Up_8.bin'), Buffer.alloc(100));
     const broken = kwsMfccInt8Set({ path: dir, scale: 0.5, zeroPoint: 1 });
     await expect(async () => {

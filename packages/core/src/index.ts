@@ -59,7 +59,7 @@ export { makeStepPlan, planIsDue, PLAN_MARGIN, type StepPlan } from './trainer/s
 export { saveCheckpoint, checkpointDigest, restoreLatestCheckpoint, loadModelWeights, listCheckpoints, readCheckpoint, assignModelState, pruneCheckpoints, type TrainerState, type CheckpointInfo } from './trainer/checkpoint.js';
 export { encodeSafetensors, decodeSafetensors, type SafeTensor } from './trainer/safetensors.js';
 export { writeFileAtomic, fileWriteError } from './trainer/atomic-write.js';
-export { normalizeInput, studentInput, type Normalization } from './trainer/preprocess.js';
+export { frontEndFor, normalizeInput, studentInput, type Normalization } from './trainer/preprocess.js';
 export { loadRunModel, teacherFromRun, type LoadedRunModel } from './teachers/from-run.js';
 export { classFoldTeacher, ClassFoldArgs, foldLogits, logitFold, type ClassFold, type LogitFold } from './teachers/class-fold.js';
 export { classSubsetTeacher, ClassSubsetArgs } from './teachers/class-subset.js';

@@ -15,6 +15,7 @@ import {
   RunDir,
   createFeatureExtractor,
   evalSets,
+  frontEndFor,
   formatZodIssues,
   loadRunModel,
   parseComponent,
@@ -63,10 +64,14 @@ export interface EvaluateOutcome {
   resultFile: string;
 }
 
-/** A training run's newest checkpoint, through the run's own normalisation, features and fold. */
-export function loadRunClassifier(dir: string): EvaluatedModel {
+/**
+ * A training run's newest checkpoint, through the run's own normalisation, features and fold.
+ * Given the set it will read, a set of ready-made features skips the matching front end.
+ */
+export function loadRunClassifier(dir: string, evalSet?: LabeledDataset): EvaluatedModel {
   const loaded = loadRunModel(dir);
-  const features = loaded.features ? createFeatureExtractor(loaded.features) : undefined;
+  const own = loaded.features ? createFeatureExtractor(loaded.features) : undefined;
+  const features = evalSet ? frontEndFor(own, evalSet, `the student of run ${dir}`) : own;
   const folding = loaded.fold ? logitFold(loaded.fold, loaded.model.numClasses, `the student of run ${dir}`) : undefined;
   return syncPredictor(
     (x) => {
@@ -86,7 +91,8 @@ export function loadRunClassifier(dir: string): EvaluatedModel {
 }
 
 /** A converted teacher (its own input preprocessing applied), optionally behind a feature front end. */
-export async function loadTeacherModel(dir: string, features: FeatureExtractor | undefined): Promise<EvaluatedModel> {
+export async function loadTeacherModel(dir: string, requested: FeatureExtractor | undefined, evalSet?: LabeledDataset): Promise<EvaluatedModel> {
+  const features = evalSet ? frontEndFor(requested, evalSet, `teacher ${dir}`) : requested;
   const loaded = await loadTeacherDir(dir);
   const teacher = features ? withFeatureFrontEnd(loaded, features) : loaded;
   return {
@@ -115,7 +121,7 @@ export async function evaluateModel(raw: unknown, context: RunnerContext & { out
   const dataset = parseComponent(evalSets, datasetSection, 'dataset', { source: 'eval' });
   const evalSet = await dataset.entry.open(dataset.args, { dataRoot: ctx.dataRoot, seed: 0, cwd: ctx.cwd, runsDir: ctx.runsDir });
   if (config.features && !teacherDir) throw new AugpriorError('eval.features', '--features applies to teacher dirs; a run evaluates through its own student.features');
-  const loaded = teacherDir ? await loadTeacherModel(modelDir, config.features ? createFeatureExtractor(config.features, 'features') : undefined) : loadRunClassifier(modelDir);
+  const loaded = teacherDir ? await loadTeacherModel(modelDir, config.features ? createFeatureExtractor(config.features, 'features') : undefined, evalSet) : loadRunClassifier(modelDir, evalSet);
   try {
     if (loaded.numClasses !== evalSet.numClasses) {
       throw new AugpriorError('eval.class-mismatch', `model ${loaded.describe.arch} predicts ${loaded.numClasses} classes but ${evalSet.description} has ${evalSet.numClasses}`, 'evaluate on a dataset with the classes the model was trained on');

@@ -26,6 +26,7 @@ import {
   selectEngine,
   slowEngineWarning,
   studentInput,
+  frontEndFor,
   teacherFingerprint,
   teacherKinds,
   tf,
@@ -164,8 +165,9 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     if (evalSet && evalSet.numClasses !== answered) {
       throw new AugpriorError('train.class-mismatch', `${evalSet.description} has ${evalSet.numClasses} classes but the student ${studentFold ? `folds its ${e.student.numClasses} outputs to` : 'predicts'} ${answered}`);
     }
+    const evalFeatures = evalSet ? frontEndFor(studentFeatures, evalSet, `the student (${e.student.kind})`) : studentFeatures;
     const predictWith = (model: Classifier) => (x: tf.Tensor) => {
-      const logits = model.forward(studentInput(x, e.student.normalize, studentFeatures), { training: false });
+      const logits = model.forward(studentInput(x, e.student.normalize, evalFeatures), { training: false });
       if (!studentFold) return logits;
       try {
         return studentFold.apply(logits);

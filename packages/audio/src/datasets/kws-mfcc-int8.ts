@@ -7,6 +7,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AugpriorError, tf, type Batch, type LabeledDataset, spectrogramTiles } from '@augprior/core';
+import { MLPERF_KWS_MFCC, createTfMfcc } from '../features/tf-mfcc.js';
+
+
+
 
 /** Label order of the MLPerf Tiny KWS reference (12 classes). */
 export const MLPERF_KWS_CLASSES = ['down', 'go', 'left', 'no', 'off', 'on', 'right', 'stop', 'up', 'yes', '_silence_', '_unknown_'] as const;
@@ -37,6 +41,8 @@ export function kwsMfccInt8Set(options: KwsMfccOptions): LabeledDataset {
     numClasses: MLPERF_KWS_CLASSES.length,
     drawInputs: spectrogramTiles,
     classNames: MLPERF_KWS_CLASSES,
+    // What these files hold: the reference MFCC, so a student trained on mlperf_mfcc reads them as they are.
+    inputFeatures: createTfMfcc(MLPERF_KWS_MFCC).description,
     async *batches(batchSize) {
       for (let start = 0; start < files.length; start += batchSize) {
         const chunk = files.slice(start, start + batchSize);

@@ -1,5 +1,6 @@
+import { AugpriorError } from '../errors.js';
 import { tf, type Tensor } from '../tf.js';
-import type { FeatureExtractor, FeaturePlan } from './types.js';
+import type { FeatureExtractor, FeaturePlan, LabeledDataset } from './types.js';
 
 export interface Normalization {
   mean: readonly number[];
@@ -16,4 +17,20 @@ export function normalizeInput(x: Tensor, normalization: Normalization | undefin
 export function studentInput(x: Tensor, normalization: Normalization | undefined, features?: FeatureExtractor, plan?: FeaturePlan): Tensor {
   if (!features) return normalizeInput(x, normalization);
   return tf.tidy(() => normalizeInput(features.apply(x, plan), normalization));
+}
+
+/**
+ * The front end a model applies to an evaluation set. A set whose inputs are already features
+ * (`inputFeatures`: the MLPerf int8 MFCC set) skips a model front end that computes exactly those
+ * features, and a front end computing other features cannot read them: that is an error, not a
+ * silent double transform.
+ */
+export function frontEndFor(features: FeatureExtractor | undefined, evalSet: Pick<LabeledDataset, 'description' | 'inputFeatures'>, model: string): FeatureExtractor | undefined {
+  if (!evalSet.inputFeatures || !features) return features;
+  if (features.description === evalSet.inputFeatures) return undefined;
+  throw new AugpriorError(
+    'eval.features-mismatch',
+    `${evalSet.description} holds ${evalSet.inputFeatures} features, but ${model} computes ${features.description} from waveforms`,
+    'evaluate it on a waveform set (e.g. speech_commands), or train a student whose features are the ones this set holds',
+  );
 }

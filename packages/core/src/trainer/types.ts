@@ -70,6 +70,8 @@ export interface LabeledDataset {
   readonly classNames?: readonly string[];
   /** How its inputs look after features, passed on when the set serves as training data (`eval_set`). */
   readonly drawInputs?: InputDrawer;
+  /** Set when the inputs are already features: the description of the front end that made them (a model computing the same skips its own). */
+  readonly inputFeatures?: string;
   batches(batchSize: number): AsyncIterable<Batch & { y: Tensor }>;
 }
 
