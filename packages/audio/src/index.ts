@@ -14,8 +14,8 @@ import { FEATURE_FRONT_ENDS } from './train/feature-front-ends.js';
 
 export { kwsMfccInt8Set, MLPERF_KWS_CLASSES } from './datasets/kws-mfcc-int8.js';
 export { speechCommandsSet, indexSpeechCommands, SpeechCommandsArgs, KEYWORDS, SILENCE, UNKNOWN, type SpeechCommandsIndex, type SpeechCommandsItem } from './datasets/speech-commands.js';
-export { AudioClipsArgs, audioClipsSource, openClipDataset, type TeacherLoader } from './train/clip-source.js';
-export { balancedSelection, teacherVotes, TeacherBalanceSchema } from './train/teacher-balance.js';
+export { AudioClipsArgs, audioClipsSource, openClipDataset, scoreClips, type TeacherLoader } from './train/clip-source.js';
+export { TeacherBalanceSchema } from './train/teacher-balance.js';
 export { ClipRecipeSchema, makeClip, clipLength, type ClipRecipe, type ClipDraw } from './source/clip-generator.js';
 export { generateClips, readClips, readClipManifest, type ClipManifest } from './source/clip-shards.js';
 export { loadRecording, type Recording } from './source/recording.js';

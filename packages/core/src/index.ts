@@ -4,7 +4,7 @@ export { AugpriorError, isAugpriorError } from './errors.js';
 export { Registry } from './registry.js';
 export { RNG_STREAMS, streamTag } from './rng-streams.js';
 export { EpochSampler } from './data/epoch-sampler.js';
-export { SelectionSchema, scorePool, selectionWeights, describeSelection, WeightedSampler, type SelectionOptions, type TeacherScores } from './data/teacher-selection.js';
+export { SelectionSchema, balancedSubset, scorePool, selectionWeights, describeSelection, WeightedSampler, type SelectionOptions, type TeacherScores } from './data/teacher-selection.js';
 export { Rng, mixSeed, type RngState } from './rng.js';
 export { findWorkspaceRoot } from './workspace.js';
 export { resolveDataRoot, describeDataRoot, dataPath, resolveDataPath, type DataRoot, type DataRootSource } from './data-root.js';

@@ -8,13 +8,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AugpriorError, createProgress, Rng, tf, writeFileAtomic, type BatchSource, type DataRoot, type Teacher, RNG_STREAMS, EpochSampler, hasManifest, spectrogramTiles } from '@augprior/core';
+import { AugpriorError, balancedSubset, createProgress, describeSelection, Rng, scorePool, SelectionSchema, selectionWeights, tf, WeightedSampler, writeFileAtomic, type BatchSource, type DataRoot, type Predictor, type Teacher, type TeacherScores, RNG_STREAMS, EpochSampler, hasManifest, spectrogramTiles } from '@augprior/core';
 import { ClipRecipeSchema } from '../source/clip-generator.js';
 import { generateClips, readClips } from '../source/clip-shards.js';
 import { loadRecording, type Recording } from '../source/recording.js';
 import { recordingPicture } from '../source/recording-picture.js';
 import { drawSpecPlan, SpecAugmentSchema } from './spec-plan.js';
-import { balancedSelection, TeacherBalanceSchema, teacherVotes } from './teacher-balance.js';
+import { TeacherBalanceSchema } from './teacher-balance.js';
 
 /** Loads a teacher from an experiment-style section (the registry lives with the caller). */
 export type TeacherLoader = (section: { kind: string } & Record<string, unknown>) => Promise<Teacher>;
@@ -32,6 +32,12 @@ export const AudioClipsArgs = z.strictObject({
   cacheDir: z.string().optional(),
   /** Keep `count` clips of a larger pool so the teacher's predicted classes come out even (extension; off by default). */
   balance: TeacherBalanceSchema.optional(),
+  /**
+   * Teacher-aware draws over the (kept) clips, core's rule shared with the image patches:
+   * class_balance or entropy weights from the experiment's teacher, batches drawn with
+   * replacement. 'none': every clip once per epoch.
+   */
+  selection: SelectionSchema.default({ kind: 'none' }),
 });
 export type AudioClipsOptions = z.infer<typeof AudioClipsArgs>;
 
@@ -57,6 +63,34 @@ export async function openClipDataset(options: AudioClipsOptions, context: { dat
   return { dir, samples, clipLength: manifest.clipLength, count: manifest.count, description: `${manifest.count} ${options.recipe.clipSeconds}-s clips of ${recording.description} (${dir})`, recording };
 }
 
+/** Evaluation batch size of a scoring pass over the clips. */
+const SCORE_BATCH = 256;
+
+/** The teacher's scores of `indices` (clips of `data`), with a progress bar. */
+export async function scoreClips(teacher: Predictor, data: { samples: Int16Array; clipLength: number }, indices: Int32Array, batchSize: number, label: string): Promise<TeacherScores> {
+  const L = data.clipLength;
+  const progress = createProgress({ label, unit: 'clip' });
+  const started = performance.now();
+  try {
+    return await scorePool(
+      teacher,
+      indices.length,
+      batchSize,
+      (start, count) => {
+        const x = new Float32Array(count * L);
+        for (let i = 0; i < count; i++) {
+          const base = indices[start + i]! * L;
+          for (let k = 0; k < L; k++) x[i * L + k] = data.samples[base + k]! / 32768;
+        }
+        return tf.tensor4d(x, [count, 1, L, 1]);
+      },
+      (done) => progress.update({ fraction: done / indices.length, rate: done / Math.max((performance.now() - started) / 1000, 1e-9), status: `${done}/${indices.length} clips` }),
+    );
+  } finally {
+    progress.stop();
+  }
+}
+
 /** The pool indices to train on: all clips, or the teacher-balanced subset (cached beside the clips). */
 async function selectClips(options: AudioClipsOptions, data: { dir: string; samples: Int16Array; clipLength: number; count: number }, loadTeacher: TeacherLoader | undefined): Promise<{ indices: Int32Array; note: string }> {
   const all = { indices: Int32Array.from({ length: data.count }, (_, i) => i), note: '' };
@@ -69,22 +103,27 @@ async function selectClips(options: AudioClipsOptions, data: { dir: string; samp
   else {
     if (!loadTeacher) throw new AugpriorError('audio.balance', 'data.balance needs a teacher, and no teacher registry was given to the audio_clips source');
     const teacher = await loadTeacher(options.balance.teacher as { kind: string } & Record<string, unknown>);
-    const progress = createProgress({ label: 'teacher votes', unit: 'clip' });
     try {
-      const v = await teacherVotes(teacher, data.samples, data.clipLength, options.balance.batchSize, progress);
-      votes = { label: Array.from(v.label), confidence: Array.from(v.confidence, (c) => Math.round(c * 1e6) / 1e6) };
+      const scores = await scoreClips(teacher, data, all.indices, options.balance.batchSize, 'teacher votes');
+      votes = { label: Array.from(scores.argmax), confidence: Array.from(scores.confidence, (c) => Math.round(c * 1e6) / 1e6) };
     } finally {
-      progress.stop();
       teacher.dispose();
     }
     writeFileAtomic(cache, JSON.stringify(votes));
   }
   const label = Int32Array.from(votes.label);
-  const indices = balancedSelection(label, Float32Array.from(votes.confidence), options.count);
+  const indices = balancedSubset({ argmax: label, confidence: Float32Array.from(votes.confidence) }, options.count);
   const counts = new Map<number, number>();
   for (const i of indices) counts.set(label[i]!, (counts.get(label[i]!) ?? 0) + 1);
   const perClass = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([c, n]) => `${c}:${n}`).join(' ');
   return { indices, note: `, ${indices.length} of ${data.count} kept, teacher-balanced (class:clips ${perClass})` };
+}
+
+/** Teacher scores of the kept clips, cached beside them per teacher and subset. */
+function readScores(file: string): TeacherScores | undefined {
+  if (!existsSync(file)) return undefined;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { numClasses: number; argmax: number[]; entropy: number[]; confidence: number[] };
+  return { numClasses: saved.numClasses, argmax: Int32Array.from(saved.argmax), entropy: Float32Array.from(saved.entropy), confidence: Float32Array.from(saved.confidence) };
 }
 
 export async function audioClipsSource(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string; seed: number; runsDir?: string }, loadTeacher?: TeacherLoader): Promise<BatchSource> {
@@ -93,16 +132,39 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
   const data = { ...pool, count: selection.indices.length, description: `${pool.description}${selection.note}` };
   const L = data.clipLength;
   const sampler = new EpochSampler(context.seed, RNG_STREAMS.clipEpoch, data.count);
+  let weighted: WeightedSampler | undefined;
   return {
     description: data.description,
     labeled: false,
     inputShape: [1, L, 1],
     drawInputs: spectrogramTiles,
+    ...(options.selection.kind === 'none'
+      ? {}
+      : ({
+          async useTeacher(teacher, { cacheKey, classNames }) {
+            const subset = createHash('sha256').update(selection.indices).digest('hex').slice(0, 8);
+            const file = join(pool.dir, `teacher-scores-${createHash('sha256').update(cacheKey).digest('hex').slice(0, 12)}-${subset}.json`);
+            const lines: string[] = [];
+            let scores = readScores(file);
+            if (!scores) {
+              scores = await scoreClips(teacher, pool, selection.indices, SCORE_BATCH, 'teacher scores');
+              writeFileAtomic(file, JSON.stringify({ numClasses: scores.numClasses, argmax: Array.from(scores.argmax), entropy: Array.from(scores.entropy), confidence: Array.from(scores.confidence) }));
+              lines.push(`[augprior] scored ${data.count} clips with the teacher: ${file}`);
+            } else lines.push(`[augprior] teacher scores of the clips: ${file} (cached)`);
+            const weights = selectionWeights(scores, options.selection);
+            weighted = new WeightedSampler(weights);
+            lines.push(`[augprior] selection ${JSON.stringify(options.selection)}: ${describeSelection(scores, weights, classNames)}`);
+            return lines;
+          },
+        } satisfies Pick<BatchSource, 'useTeacher'>)),
     async *batches(fromStep, batchSize) {
+      if (options.selection.kind !== 'none' && !weighted) throw new AugpriorError('train.no-teacher', `data.selection ${options.selection.kind} scores clips with the teacher, and this run has none`, 'remove data.selection, or train in distill mode with a teacher');
       for (let step = fromStep; ; step++) {
         const x = new Float32Array(batchSize * L);
+        // Weighted draws are with replacement, each batch from its own stream (resume-exact).
+        const draw = weighted ? Rng.derive(context.seed, RNG_STREAMS.withReplacement, step) : undefined;
         for (let i = 0; i < batchSize; i++) {
-          const clip = selection.indices[sampler.at((step - 1) * batchSize + i)]!;
+          const clip = selection.indices[weighted ? weighted.draw(draw!) : sampler.at((step - 1) * batchSize + i)]!;
           const base = clip * L;
           for (let k = 0; k < L; k++) x[i * L + k] = data.samples[base + k]! / 32768;
         }

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AugpriorError, applyOverrides, loadTeacherSection, parseExperiment, selectEngine, sectionValidators, argsOf, teacherKinds, createProgress, formatZodIssues, readConfigFile, resolveDataRoot, type ProgressMode } from '@augprior/core';
-import { AudioClipsArgs, ClipRecipeSchema, encodePcm16Wav, openClipDataset, teacherVotes, generateClips, loadRecording, measureFeatureRates, readClips } from '@augprior/audio';
+import { AudioClipsArgs, ClipRecipeSchema, encodePcm16Wav, openClipDataset, scoreClips, generateClips, loadRecording, measureFeatureRates, readClips } from '@augprior/audio';
 import { emitResult, note, type CommandIO } from '../io.js';
 import { registerFrontEnds } from '@augprior/runner';
 import { intFlag, parseFlags, runsRoot, stringFlag, type Flags } from '../options.js';
@@ -43,12 +43,12 @@ async function teacherVotesCommand(flags: Flags, dataRoot: ReturnType<typeof res
   const clips = await openClipDataset(options, context);
   const teacher = await loadTeacherSection(teacherKinds, e.teacher, context);
   try {
-    const votes = await teacherVotes(teacher, clips.samples, clips.clipLength, 128);
+    const votes = await scoreClips(teacher, clips, Int32Array.from({ length: clips.count }, (_, i) => i), 128, 'teacher votes');
     // The loaded teacher knows its class names through any wrapper (class_fold, silence_gate); the config's labels are the fallback.
     const labels = teacher.classNames ?? (e.teacher as { labels?: string[]; teacher?: { labels?: string[] } }).labels ?? (e.teacher as { teacher?: { labels?: string[] } }).teacher?.labels;
     const counts = new Array<number>(teacher.numClasses).fill(0);
     const confidence = new Array<number>(teacher.numClasses).fill(0);
-    votes.label.forEach((c, i) => {
+    votes.argmax.forEach((c, i) => {
       counts[c] = counts[c]! + 1;
       confidence[c] = confidence[c]! + votes.confidence[i]!;
     });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import { tf } from '../tf.js';
 import { syncPredictor } from '../teachers/predictor.js';
-import { describeSelection, scorePool, SelectionSchema, selectionWeights, WeightedSampler, type TeacherScores } from './teacher-selection.js';
+import { balancedSubset, describeSelection, scorePool, SelectionSchema, selectionWeights, WeightedSampler, type TeacherScores } from './teacher-selection.js';
 
 function drawCounts(weights: number[], draws: number, seed: number): number[] {
   const sampler = new WeightedSampler(Float64Array.from(weights));
@@ -39,7 +39,7 @@ describe('WeightedSampler (alias method)', () => {
 
 describe('selection weights from teacher scores', () => {
   // 6 samples: the teacher calls four of them class 0, one class 1, one class 2.
-  const scores: TeacherScores = { numClasses: 3, argmax: Int32Array.from([0, 0, 0, 0, 1, 2]), entropy: Float32Array.from([0.1, 0.2, 0.3, 0.4, 1.0, Math.log(3)]) };
+  const scores: TeacherScores = { numClasses: 3, argmax: Int32Array.from([0, 0, 0, 0, 1, 2]), entropy: Float32Array.from([0.1, 0.2, 0.3, 0.4, 1.0, Math.log(3)]), confidence: Float32Array.from([0.9, 0.9, 0.8, 0.8, 0.5, 1 / 3]) };
   const classMass = (w: Float64Array) => [0, 1, 2].map((c) => Array.from(w).reduce((sum, v, i) => sum + (scores.argmax[i] === c ? v : 0), 0));
 
   it('class_balance at strength 1 gives every predicted class the same draw mass; strength 0 is uniform', () => {
@@ -63,7 +63,7 @@ describe('selection weights from teacher scores', () => {
 });
 
 describe('scorePool', () => {
-  it('returns the teacher\'s argmax and softmax entropy per sample, batch by batch, holding no tensors', async () => {
+  it('returns the teacher\'s argmax, softmax entropy and top probability per sample, batch by batch, holding no tensors', async () => {
     // Logits [v, 0, -v] of a 1x1 "image" with value v: argmax 0 when v > 0, 2 when v < 0.
     const teacher = syncPredictor((x) => { const v = tf.reshape(x, [-1, 1]); return tf.concat([v, tf.zerosLike(v), tf.neg(v)], 1); }, { numClasses: 3 });
     const values = [2, -3, 0.5, -0.1, 4];
@@ -78,6 +78,18 @@ describe('scorePool', () => {
       const s = e.reduce((a, b) => a + b, 0);
       const h = -e.reduce((acc, v) => acc + (v / s) * Math.log(v / s), 0);
       expect(scores.entropy[i]).toBeCloseTo(h, 5);
+      expect(scores.confidence[i]).toBeCloseTo(Math.max(...e) / s, 5);
     }
+  });
+});
+
+describe('balancedSubset', () => {
+  it('lets classes take turns, most confident first, until `keep` samples are chosen', () => {
+    // 8 samples: class 2 dominates (6), classes 0 and 1 have one each.
+    const argmax = Int32Array.from([2, 2, 0, 2, 2, 1, 2, 2]);
+    const confidence = Float32Array.from([0.9, 0.5, 0.4, 0.99, 0.6, 0.3, 0.7, 0.8]);
+    expect(Array.from(balancedSubset({ argmax, confidence }, 4))).toEqual([0, 2, 3, 5]);
+    expect(Array.from(balancedSubset({ argmax, confidence }, 5))).toEqual([0, 2, 3, 5, 7]);
+    expect(Array.from(balancedSubset({ argmax, confidence }, 20))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 });

@@ -72,8 +72,10 @@ export async function openPatchDataset(options: ImagePatchesOptions, context: { 
 /** Patches scored by a teacher: cached beside the patch dataset, one file per teacher. */
 function readScores(file: string): TeacherScores | undefined {
   if (!existsSync(file)) return undefined;
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as { numClasses: number; argmax: number[]; entropy: number[] };
-  return { numClasses: saved.numClasses, argmax: Int32Array.from(saved.argmax), entropy: Float32Array.from(saved.entropy) };
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { numClasses: number; argmax: number[]; entropy: number[]; confidence?: number[] };
+  // Scores written before confidence was recorded are scored again.
+  if (!saved.confidence) return undefined;
+  return { numClasses: saved.numClasses, argmax: Int32Array.from(saved.argmax), entropy: Float32Array.from(saved.entropy), confidence: Float32Array.from(saved.confidence) };
 }
 
 /** Evaluation batch size of the one scoring pass over the pool. */
@@ -132,7 +134,7 @@ export async function imagePatchesSource(options: ImagePatchesOptions, context: 
               } finally {
                 progress.stop();
               }
-              writeFileAtomic(file, JSON.stringify({ numClasses: scores.numClasses, argmax: Array.from(scores.argmax), entropy: Array.from(scores.entropy) }));
+              writeFileAtomic(file, JSON.stringify({ numClasses: scores.numClasses, argmax: Array.from(scores.argmax), entropy: Array.from(scores.entropy), confidence: Array.from(scores.confidence) }));
               lines.push(`[augprior] scored ${data.count} patches with the teacher: ${file}`);
             } else lines.push(`[augprior] teacher scores of the patches: ${file} (cached)`);
             const weights = selectionWeights(scores, options.selection);

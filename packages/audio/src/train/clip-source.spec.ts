@@ -1,0 +1,94 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveDataRoot, selectEngine, syncPredictor, tf, type BatchSource } from '@augprior/core';
+import { AudioClipsArgs, audioClipsSource } from './clip-source.js';
+
+// A teacher that reads the signs of a clip's first two samples: class 0 (+, +), 1 (+, -), else 2.
+// Noise clips land ~25/25/50, so balancing has something to flatten, and the class of a served
+// clip can be read back from the batch (the clips are served as generated).
+const teacher = syncPredictor((x) => {
+  const head = tf.reshape(tf.slice(x, [0, 0, 0, 0], [-1, 1, 2, 1]), [-1, 2]);
+  const [a, b] = tf.split(tf.sign(head), 2, 1) as [tf.Tensor, tf.Tensor];
+  const first = tf.mul(tf.relu(a), tf.relu(b));
+  const second = tf.mul(tf.relu(a), tf.relu(tf.neg(b)));
+  return tf.mul(tf.concat([first, second, tf.sub(1, tf.add(first, second))], 1), 20);
+}, { numClasses: 3 });
+
+const classesOf = async (x: tf.Tensor): Promise<number[]> => {
+  const c = tf.tidy(() => tf.argMax(teacher.predictSync!(x), 1));
+  const out = Array.from((await c.data()) as Int32Array);
+  c.dispose();
+  return out;
+};
+
+async function heads(source: BatchSource, fromStep: number, steps: number, batch: number): Promise<number[][]> {
+  const it = source.batches(fromStep, batch);
+  const out: number[][] = [];
+  for (let s = 0; s < steps; s++) {
+    const { value } = await it.next();
+    const data = (await value!.x.data()) as Float32Array;
+    out.push(Array.from({ length: batch }, (_, i) => data[i * 16000]!));
+    value!.x.dispose();
+  }
+  return out;
+}
+
+describe('audio_clips teacher-aware selection (core mechanisms)', () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'augprior-clip-select-'));
+  const context = { dataRoot: resolveDataRoot({ env: {} }), cwd: cacheDir, seed: 5 };
+  const args = (extra: object) => AudioClipsArgs.parse({ sources: ['noise:white'], noiseSeconds: 4, count: 48, cacheDir, ...extra });
+  beforeAll(async () => {
+    await selectEngine({ backend: 'cpu' });
+  });
+
+  it('needs the teacher before the first batch, and says so', async () => {
+    const source = await audioClipsSource(args({ selection: { kind: 'class_balance' } }), context);
+    await expect(source.batches(1, 4).next()).rejects.toThrow(/scores clips with the teacher/);
+  });
+
+  it('scores the clips once (cached), draws deterministically per seed and step, and holds no tensors', async () => {
+    const make = async (seed: number) => {
+      const source = await audioClipsSource(args({ selection: { kind: 'class_balance' } }), { ...context, seed });
+      const lines = await source.useTeacher!(teacher, { cacheKey: 'teacher-a', classNames: ['pp', 'pm', 'rest'] });
+      return { source, lines };
+    };
+    const before = tf.memory().numTensors;
+    const first = await make(5);
+    expect(first.lines[0]).toMatch(/scored 48 clips/);
+    expect(first.lines[1]).toMatch(/rest \d+\.\d%->\d+\.\d%/);
+    const second = await make(5);
+    expect(second.lines[0]).toMatch(/\(cached\)/);
+    const clipDir = readdirSync(cacheDir).find((name) => name.startsWith('noise_white-'))!;
+    expect(readdirSync(join(cacheDir, clipDir)).filter((f) => f.startsWith('teacher-scores-'))).toHaveLength(1);
+    const run = await heads(first.source, 1, 4, 8);
+    expect(await heads(second.source, 3, 2, 8)).toEqual(run.slice(2));
+    expect(await heads((await make(6)).source, 1, 4, 8)).not.toEqual(run);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('class balance gives each teacher class an equal share of the draws', async () => {
+    const shares = async (source: BatchSource) => {
+      const it = source.batches(1, 64);
+      const counts = [0, 0, 0];
+      for (let s = 0; s < 20; s++) {
+        const { value } = await it.next();
+        for (const c of await classesOf(value!.x)) counts[c]! += 1;
+        value!.x.dispose();
+      }
+      return counts.map((n) => n / 1280);
+    };
+    const uniform = await shares(await audioClipsSource(args({}), context));
+    const balancedSource = await audioClipsSource(args({ selection: { kind: 'class_balance' } }), context);
+    await balancedSource.useTeacher!(teacher, { cacheKey: 'teacher-a' });
+    const balanced = await shares(balancedSource);
+    expect(uniform[2]).toBeGreaterThan(0.4);
+    for (const share of balanced) expect(Math.abs(share - 1 / 3)).toBeLessThan(0.06);
+  });
+
+  it('data.balance keeps a class-even subset of a larger pool through the same scoring pass', async () => {
+    const source = await audioClipsSource(args({ count: 12, balance: { pool: 48, teacher: { kind: 'fake' } } }), context, async () => ({ ...teacher, description: 'sign teacher', dispose: () => {} }));
+    expect(source.description).toMatch(/12 of 48 kept, teacher-balanced \(class:clips 0:4 1:4 2:4\)/);
+  });
+});
