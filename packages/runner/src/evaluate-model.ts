@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
+  logitAdjustment,
   logitFold,
   AugpriorError,
   ENGINE_NAMES,
@@ -65,7 +66,8 @@ export interface EvaluateOutcome {
 }
 
 /**
- * A training run's newest checkpoint, through the run's own normalisation, features and fold.
+ * A training run's newest checkpoint, through the run's own normalisation, features, logit
+ * adjustment and fold.
  * Given the set it will read, a set of ready-made features skips the matching front end.
  */
 export function loadRunClassifier(dir: string, evalSet?: LabeledDataset): EvaluatedModel {
@@ -73,16 +75,19 @@ export function loadRunClassifier(dir: string, evalSet?: LabeledDataset): Evalua
   const own = loaded.features ? createFeatureExtractor(loaded.features) : undefined;
   const features = evalSet ? frontEndFor(own, evalSet, `the student of run ${dir}`) : own;
   const folding = loaded.fold ? logitFold(loaded.fold, loaded.model.numClasses, `the student of run ${dir}`) : undefined;
+  const adjustment = loaded.logitAdjust ? logitAdjustment(loaded.logitAdjust.prior, loaded.logitAdjust.tau, loaded.model.numClasses, `run ${dir}`) : undefined;
   return syncPredictor(
     (x) => {
-      const logits = loaded.model.forward(studentInput(x, loaded.normalize, features), { training: false });
+      const raw = loaded.model.forward(studentInput(x, loaded.normalize, features), { training: false });
+      const logits = adjustment ? adjustment.apply(raw) : raw;
       return folding ? folding.apply(logits) : logits;
     },
     {
       numClasses: folding?.classes ?? loaded.model.numClasses,
       ...(folding?.names ? { classNames: folding.names } : {}),
-      describe: { run: dir, arch: loaded.model.arch, checkpoint: loaded.checkpoint, step: loaded.step, ...(folding ? { foldedFrom: loaded.model.numClasses } : {}) },
+      describe: { run: dir, arch: loaded.model.arch, checkpoint: loaded.checkpoint, step: loaded.step, ...(folding ? { foldedFrom: loaded.model.numClasses } : {}), ...(loaded.logitAdjust ? { logitAdjustTau: loaded.logitAdjust.tau } : {}) },
       dispose: () => {
+        adjustment?.dispose();
         folding?.dispose();
         loaded.model.dispose();
       },

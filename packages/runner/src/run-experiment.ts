@@ -27,6 +27,11 @@ import {
   slowEngineWarning,
   studentInput,
   frontEndFor,
+  logitAdjustment,
+  readTeacherPrior,
+  teacherPrior,
+  writeTeacherPrior,
+  TEACHER_PRIOR_FILE,
   teacherFingerprint,
   teacherKinds,
   tf,
@@ -155,6 +160,8 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
   const recalibrated = e.evalVariants && e.evalVariants.bnRecalibrate > 0 ? createModel(e.student.kind, { numClasses: e.student.numClasses, inChannels: e.student.inChannels }, e.seed) : undefined;
   // Samples are images, 1-s audio clips or video clips: the rate names the one this run trains on.
   const progress: ProgressReporter = createProgress({ label: e.name, unit: modalityOfExperiment(e) === 'image' ? 'img' : 'clip', mode: context.progress ?? 'auto', stream: context.stream ?? process.stderr });
+  // student.logitAdjust: set once the teacher prior is known (before the first evaluation).
+  let adjustment: ReturnType<typeof logitAdjustment> | undefined;
   try {
     const studentShape = studentFeatures ? studentFeatures.outputShape(trainData.inputShape) : trainData.inputShape;
     const channels = studentShape[studentShape.length - 1];
@@ -167,7 +174,9 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     }
     const evalFeatures = evalSet ? frontEndFor(studentFeatures, evalSet, `the student (${e.student.kind})`) : studentFeatures;
     const predictWith = (model: Classifier) => (x: tf.Tensor) => {
-      const logits = model.forward(studentInput(x, e.student.normalize, evalFeatures), { training: false });
+      const raw = model.forward(studentInput(x, e.student.normalize, evalFeatures), { training: false });
+      const logits = adjustment ? tf.tidy(() => adjustment!.apply(raw)) : raw;
+      if (adjustment) raw.dispose();
       if (!studentFold) return logits;
       try {
         return studentFold.apply(logits);
@@ -198,6 +207,18 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     // Selection first: the sample sheet draws its batch from the selected stream.
     if (teacher && e.teacher && trainData.useTeacher) {
       for (const line of await trainData.useTeacher(teacher, { cacheKey: teacherFingerprint(e.teacher, open), ...(teacher.classNames ? { classNames: teacher.classNames } : {}) })) ctx.log(line);
+    }
+    if (e.student.logitAdjust) {
+      if (!teacher) throw new AugpriorError('config.invalid', 'student.logitAdjust estimates the class prior from the teacher, and this run has none', 'remove student.logitAdjust, or train in distill mode with a teacher');
+      let saved = readTeacherPrior(runDir.path);
+      if (!saved) {
+        saved = await teacherPrior(teacher, trainData.batches(1, e.batchSize), e.student.logitAdjust.batches);
+        writeTeacherPrior(runDir.path, saved);
+      }
+      adjustment = logitAdjustment(saved.prior, e.student.logitAdjust.tau, e.student.numClasses, `the student (${e.student.kind})`);
+      const names = teacher.classNames;
+      const top = saved.prior.map((p, c) => [p, c] as const).sort((a, b) => b[0] - a[0]).slice(0, 5).map(([p, c]) => `${names?.[c] ?? c} ${(100 * p).toFixed(1)}%`);
+      ctx.log(`[augprior] logit adjustment tau ${e.student.logitAdjust.tau}: teacher prior over ${saved.samples} training samples (${TEACHER_PRIOR_FILE}), largest ${top.join(', ')}`);
     }
     for (const line of await writeRunSheets(runDir.path, trainData, studentFeatures)) ctx.log(line);
     const started = new Date();
@@ -272,6 +293,7 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     teacher?.dispose();
     if (evalTeacher !== teacher) evalTeacher?.dispose();
     studentFold?.dispose();
+    adjustment?.dispose();
     student.dispose();
     average?.dispose();
     recalibrated?.dispose();

@@ -12,6 +12,7 @@ import { evaluateModel, parseGrid, runExperiment, runSweep } from './index.js';
 const EXPERIMENT = resolve(import.meta.dirname, '../../../experiments/core/tiny-supervised.json');
 const SMALL = ['data.imageSize=8', 'eval.imageSize=8', 'eval.count=64', 'batchSize=8', 'checkpointEvery=10', 'logEvery=5', 'evalEvery=1000', 'maxSteps=10'];
 const small = () => applyOverrides(readConfigFile(EXPERIMENT), SMALL);
+const DISTILL = resolve(import.meta.dirname, '../../../experiments/core/tiny-distill.json');
 
 describe('runExperiment / evaluateModel', () => {
   it('trains, writes result.json, and evaluates the run through the same record format', async () => {
@@ -54,6 +55,30 @@ describe('student.fold', () => {
     const short = parseExperiment({ ...raw, name: 'short', student: { ...raw.student, fold: { groups: groups.slice(1) } } }, sectionValidators, 'tiny');
     await expect(runExperiment(short, { cwd, log: () => {}, progress: 'off' })).rejects.toThrow(/has 10 classes but the student folds its 20 outputs to 9/);
   }, 120_000);
+});
+
+describe('student.logitAdjust', () => {
+  it('estimates the teacher prior once into the run folder, and the run and evaluateModel score the adjusted student alike', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'augprior-adjust-'));
+    await runExperiment(parseExperiment(small(), sectionValidators, 'tiny'), { cwd, log: () => {}, progress: 'off' });
+    const distill = (name: string, extra: string[]) =>
+      parseExperiment(applyOverrides(readConfigFile(DISTILL), [`name=${name}`, 'data.imageSize=8', 'eval.imageSize=8', 'eval.count=64', 'batchSize=8', 'checkpointEvery=10', 'logEvery=5', 'evalEvery=1000', 'maxSteps=10', ...extra]), sectionValidators, 'tiny-distill');
+    const lines: string[] = [];
+    const adjusted = await runExperiment(distill('adjusted', ['student.logitAdjust={"tau":1,"batches":2}']), { cwd, log: (l) => lines.push(l), progress: 'off' });
+    const prior = JSON.parse(readFileSync(join(adjusted.runDir, 'teacher-prior.json'), 'utf8')) as { samples: number; prior: number[] };
+    expect(prior.samples).toBe(16);
+    expect(prior.prior.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(lines.some((l) => /logit adjustment tau 1: teacher prior over 16 training samples/.test(l))).toBe(true);
+    const evaluated = await evaluateModel({ model: adjusted.runDir }, { cwd, log: () => {} });
+    expect(evaluated.result.top1).toBe(adjusted.result!.eval!.metrics['top1']!.value);
+    expect(evaluated.model).toMatchObject({ logitAdjustTau: 1 });
+    // The same recipe without the adjustment answers differently.
+    const plain = await runExperiment(distill('plain', []), { cwd, log: () => {}, progress: 'off' });
+    expect(adjusted.result!.eval!.metrics['meanKl']).not.toEqual(plain.result!.eval!.metrics['meanKl']);
+
+    const supervised = parseExperiment(applyOverrides(small(), ['name=sup-adjust', 'student.logitAdjust={"tau":1}']), sectionValidators, 'tiny');
+    await expect(runExperiment(supervised, { cwd, log: () => {}, progress: 'off' })).rejects.toThrow(/student.logitAdjust estimates the class prior from the teacher/);
+  }, 180_000);
 });
 
 describe('evalVariants', () => {

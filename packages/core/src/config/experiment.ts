@@ -16,6 +16,7 @@ import { models } from '../models/index.js';
 import { optimizers } from '../optim/optimizers.js';
 import { schedules } from '../optim/schedules.js';
 import { ClassFoldArgs } from '../teachers/class-fold.js';
+import { LogitAdjustSchema } from '../trainer/logit-adjust.js';
 import { WeightAverageSchema } from '../trainer/weight-average.js';
 import type { Registry } from '../registry.js';
 import { parseComponent, type ComponentKind, type ComponentSection } from './component.js';
@@ -64,6 +65,8 @@ export const ExperimentSchema = z
        * coarser protocol (10 keywords + `_unknown_`). Evaluation folds the teacher the same way.
        */
       fold: z.strictObject({ groups: ClassFoldArgs.shape.groups, names: ClassFoldArgs.shape.names }).optional(),
+      /** Evaluate with -tau * log(teacher prior over the training stream) added to the logits (before the fold). */
+      logitAdjust: LogitAdjustSchema.optional(),
     }),
     loss: kindWithArgs.optional(),
     optimizer: z.looseObject({ kind: z.string().min(1).default('adam'), lr: z.number().positive().default(1e-3) }).default({ kind: 'adam', lr: 1e-3 }),
@@ -101,7 +104,7 @@ export type Experiment = Omit<z.infer<typeof ExperimentSchema>, 'loss' | 'optimi
 };
 
 // The student's own fields; the rest of the section would be the model's arguments, and models take none yet.
-const STUDENT_FIELDS = new Set(['kind', 'numClasses', 'inChannels', 'normalize', 'features', 'fold']);
+const STUDENT_FIELDS = new Set(['kind', 'numClasses', 'inChannels', 'normalize', 'features', 'fold', 'logitAdjust']);
 
 /** Registries that validate the `kind`-selected sections (front ends add their kinds to these). */
 export interface SectionValidators {
@@ -149,7 +152,7 @@ export function parseExperiment(raw: unknown, validators: SectionValidators, sou
   if (lossEntry.needs === 'labels' && e.mode !== 'supervised') fail(source, `loss.kind: ${lossSection.kind} needs labels, but mode is "${e.mode}"`);
   checkName(source, 'student.kind', models, e.student.kind);
   const unknownStudent = Object.keys(e.student).filter((key) => !STUDENT_FIELDS.has(key));
-  if (unknownStudent.length) fail(source, `student: unrecognized key(s) ${unknownStudent.map((k) => `"${k}"`).join(', ')} (a student has kind, numClasses, inChannels, normalize, features, fold)`);
+  if (unknownStudent.length) fail(source, `student: unrecognized key(s) ${unknownStudent.map((k) => `"${k}"`).join(', ')} (a student has kind, numClasses, inChannels, normalize, features, fold, logitAdjust)`);
   if (e.student.normalize && e.student.normalize.mean.length !== e.student.normalize.std.length) fail(source, 'student.normalize: mean and std must have the same length');
   let student = e.student;
   if (e.student.features) {

@@ -7,6 +7,7 @@ import { createModel } from '../models/index.js';
 import type { Classifier } from '../models/classifier.js';
 import { tf, type Tensor } from '../tf.js';
 import { listCheckpoints, loadModelWeights } from '../trainer/checkpoint.js';
+import { LogitAdjustSchema, readTeacherPrior } from '../trainer/logit-adjust.js';
 import { studentInput, type Normalization } from '../trainer/preprocess.js';
 import { RunDir } from '../trainer/run-dir.js';
 import type { FeatureExtractor } from '../trainer/types.js';
@@ -27,6 +28,7 @@ const RunConfigSubset = z.looseObject({
     normalize: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }).optional(),
     features: z.looseObject({ kind: z.string() }).optional(),
     fold: z.strictObject({ groups: ClassFoldArgs.shape.groups, names: ClassFoldArgs.shape.names }).optional(),
+    logitAdjust: LogitAdjustSchema.optional(),
   }),
 });
 
@@ -37,6 +39,8 @@ export interface LoadedRunModel {
   features: ({ kind: string } & Record<string, unknown>) | undefined;
   /** The run's `student.fold`: how its outputs answer its evaluation set's classes. */
   fold: ClassFold | undefined;
+  /** The run's `student.logitAdjust` with the teacher prior it wrote (applied before the fold when evaluating). */
+  logitAdjust: { tau: number; prior: number[] } | undefined;
   checkpoint: string;
   step: number;
 }
@@ -52,7 +56,16 @@ export function loadRunModel(path: string): LoadedRunModel {
   const { student } = parsed.data;
   const model = createModel(student.kind, { numClasses: student.numClasses, inChannels: student.inChannels }, parsed.data.seed);
   loadModelWeights(latest.path, model);
-  return { model, normalize: student.normalize, features: student.features, fold: student.fold, checkpoint: latest.path, step: latest.step };
+  let logitAdjust: LoadedRunModel['logitAdjust'];
+  if (student.logitAdjust) {
+    const saved = readTeacherPrior(run.path);
+    if (!saved) {
+      model.dispose();
+      throw new AugpriorError('run.no-prior', `run ${run.path} sets student.logitAdjust but has no teacher-prior.json`, 'resume the run once (it estimates the prior before training), or evaluate a copy without student.logitAdjust');
+    }
+    logitAdjust = { tau: student.logitAdjust.tau, prior: saved.prior };
+  }
+  return { model, normalize: student.normalize, features: student.features, fold: student.fold, logitAdjust, checkpoint: latest.path, step: latest.step };
 }
 
 /** `buildFeatures` builds a run's `student.features` (the registry lives above this module). */

@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectEngine } from '../engine/select-engine.js';
+import { syncPredictor } from '../teachers/predictor.js';
+import { tf } from '../tf.js';
+import { logitAdjustment, readTeacherPrior, teacherPrior, TEACHER_PRIOR_FILE, writeTeacherPrior } from './logit-adjust.js';
+import type { Batch } from './types.js';
+
+// The teacher's logits are the inputs themselves: x = [[log 3, 0]] has softmax [0.75, 0.25].
+const teacher = syncPredictor((x) => tf.reshape(x, [-1, 2]), { numClasses: 2 });
+async function* stream(rows: number[][]): AsyncGenerator<Batch> {
+  for (;;) for (const row of rows) yield { x: tf.tensor4d(row, [1, 1, 1, 2]), y: tf.tensor1d([0], 'int32') };
+}
+
+describe('logit adjustment', () => {
+  beforeAll(async () => {
+    await selectEngine({ backend: 'cpu' });
+  });
+
+  it('averages the teacher softmax over the first batches, freeing them', async () => {
+    const before = tf.memory().numTensors;
+    const prior = await teacherPrior(teacher, stream([[Math.log(3), 0], [0, Math.log(3)], [0, 0]]), 3);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(prior.samples).toBe(3);
+    expect(prior.prior[0]).toBeCloseTo((0.75 + 0.25 + 0.5) / 3, 6);
+    expect(prior.prior[1]).toBeCloseTo((0.25 + 0.75 + 0.5) / 3, 6);
+    // Two batches only: the skew shows.
+    expect((await teacherPrior(teacher, stream([[Math.log(3), 0]]), 2)).prior[0]).toBeCloseTo(0.75, 6);
+  });
+
+  it('adds -tau log(prior), so a class the stream over-represents loses exactly its log-odds', () => {
+    const adjust = logitAdjustment([0.8, 0.2, 0], 1, 3, 'unit');
+    const before = tf.memory().numTensors;
+    const out = tf.tidy(() => adjust.apply(tf.tensor2d([[0, 0, 0]])));
+    const [a, b, c] = Array.from(out.dataSync());
+    expect(b! - a!).toBeCloseTo(Math.log(4), 5);
+    expect(c).toBeCloseTo(-Math.log(1e-8), 3);
+    out.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    adjust.dispose();
+    expect(() => logitAdjustment([0.5, 0.5], 1, 3, 'the student')).toThrow(/the student: the teacher prior has 2 classes but the model predicts 3/);
+    expect(Array.from(logitAdjustment([0.5, 0.5], 0, 2, 'off').offsets).map(Math.abs)).toEqual([0, 0]);
+  });
+
+  it('round-trips the prior file and names a broken one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'augprior-prior-'));
+    expect(readTeacherPrior(dir)).toBeUndefined();
+    writeTeacherPrior(dir, { format: 'augprior-teacher-prior/1', samples: 4, prior: [0.25, 0.75] });
+    expect(readTeacherPrior(dir)).toEqual({ format: 'augprior-teacher-prior/1', samples: 4, prior: [0.25, 0.75] });
+    writeFileSync(join(dir, TEACHER_PRIOR_FILE), '{"prior": [-1]}');
+    expect(() => readTeacherPrior(dir)).toThrow(/teacher-prior\.json is not an augprior-teacher-prior\/1 file/);
+  });
+});
