@@ -1,3 +1,5 @@
+// Diagnostic probe of a 12-class audio run on the 330-clip development set (experiments/audio/RESULTS.md,
+// session 6): it reads logits only and chooses nothing. Usage: node tools/audio/probe-keyword-logits.mjs <run-dir> (after npx nx run-many -t build).
 import { tf, openEvalSet, resolveDataRoot, selectEngine } from '@augprior/core';
 import { loadRunClassifier, registerFrontEnds } from '@augprior/runner';
 registerFrontEnds();
