@@ -48,4 +48,17 @@ describe('experiment configs', () => {
       expect(strip(other)).toEqual(strip(base));
     },
   );
+
+  // A noise control is the recipe with another recording: nothing else may drift between the two.
+  it.each([['kws-noise-matchboxnet.json', 'kws-ljspeech-matchboxnet.json']])('audio/%s is audio/%s on another recording', (control, recipe) => {
+    const strip = (c: Record<string, unknown>) => {
+      const { name: _n, description: _d, data, ...rest } = c;
+      const { sources: _s, ...dataRest } = data as Record<string, unknown>;
+      return { ...rest, data: dataRest };
+    };
+    const base = readConfigFile(join(EXPERIMENTS, 'audio', recipe)) as Record<string, unknown>;
+    const other = readConfigFile(join(EXPERIMENTS, 'audio', control)) as Record<string, unknown> & { data: { sources: string[] } };
+    expect(other.data.sources).toEqual(['noise:pink']);
+    expect(strip(other)).toEqual(strip(base));
+  });
 });

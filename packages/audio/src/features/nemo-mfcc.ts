@@ -26,24 +26,15 @@
  * then hold the log floor's cepstrum instead of zeros.
  */
 import { applyDct } from './dct.js';
-import { batchFeatures, checkClip, positiveInteger, validateMelSpec, type ClipFeatureExtractor, type LogMelStage } from './extractor.js';
+import { batchFeatures, checkClip, positiveInteger, validateMelSpec, type ClipFeatureExtractor, type LogMelStage, type MelSpecFields } from './extractor.js';
 import { RealFft } from './fft.js';
 import { applyBands, sparseBands } from './mel-bands.js';
 
-export interface NemoMfccSpec {
-  sampleRate: number;
-  clipSamples: number;
-  /** win_length in samples (window_size 0.025 s). */
-  window: number;
-  /** hop_length in samples (window_stride 0.01 s). */
-  hop: number;
-  fftSize: number;
-  melBands: number;
-  lowerHz: number;
-  /** f_max; torchaudio's None is sampleRate / 2. */
-  upperHz: number;
-  logOffset: number;
-  coefficients: number;
+/**
+ * NeMo's preprocessor settings: win_length / hop_length in samples (window_size 0.025 s,
+ * window_stride 0.01 s); upperHz is f_max (torchaudio's None is sampleRate / 2).
+ */
+export interface NemoMfccSpec extends MelSpecFields {
   /** CropOrPadSpectrogramAugmentation's audio_length (MatchboxNet's `timesteps`). */
   timesteps: number;
 }

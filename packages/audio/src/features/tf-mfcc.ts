@@ -23,28 +23,18 @@
  * flip cannot change a magnitude spectrum, and the gain is what TF applies.
  */
 import { applyDct, dctMatrix } from './dct.js';
-import { batchFeatures, checkClip, frameCentres, frameCount, melBandCentres, validateMelSpec, type ClipFeatureExtractor, type LogMelStage } from './extractor.js';
+import { batchFeatures, checkClip, frameCentres, frameCount, melBandCentres, validateMelSpec, type ClipFeatureExtractor, type LogMelStage, type MelSpecFields } from './extractor.js';
 import { RealFft } from './fft.js';
 import { applyBands, sparseBands } from './mel-bands.js';
 import { hertzToMelHtk, tfMelWeightMatrix } from './tf-mel.js';
 
-export interface TfMfccSpec {
-  sampleRate: number;
-  /** desired_samples: clips are zero-padded to this length. */
-  clipSamples: number;
-  /** STFT frame_length in samples. */
-  window: number;
-  /** STFT frame_step in samples. */
-  hop: number;
-  /** fft_length; TF's None means the next power of two >= window. */
-  fftSize: number;
-  melBands: number;
-  lowerHz: number;
-  upperHz: number;
-  /** Added to the mel magnitudes before the natural log. */
-  logOffset: number;
-  /** Cepstral coefficients kept, from c0. */
-  coefficients: number;
+/**
+ * tf.signal's settings: clipSamples is desired_samples (clips are zero-padded to it), window /
+ * hop are frame_length / frame_step, fftSize is fft_length (TF's None: the next power of two >=
+ * window), logOffset is added to the mel magnitudes before the natural log, and the
+ * coefficients are kept from c0.
+ */
+export interface TfMfccSpec extends MelSpecFields {
   /** 'max' divides by the clip's maximum sample as the reference does; 'none' skips it. */
   normalisation: 'max' | 'none';
 }

@@ -56,6 +56,8 @@ export async function teacherPrior(teacher: Predictor, batches: AsyncIterator<Ba
       tf.dispose([x, ...(y ? [y] : [])]);
     }
   }
+  // The stream is endless: close it here rather than leave a suspended generator behind.
+  await batches.return?.(undefined);
   if (samples === 0) throw new AugpriorError('train.logit-adjust', 'student.logitAdjust: the training stream gave no batch to estimate the teacher prior from');
   return { format: PRIOR_FORMAT, samples, prior: Array.from(sum, (v) => v / samples) };
 }
