@@ -9,7 +9,9 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
-  logitAdjustment,
+  LogitAdjustSchema,
+  studentAdjustment,
+  type LogitAdjust,
   logitFold,
   AugpriorError,
   ENGINE_NAMES,
@@ -43,6 +45,8 @@ export const EvalConfigSchema = z.strictObject({
   dataset: z.looseObject({ kind: z.string().optional() }).optional(),
   /** A feature front end for a teacher dir whose network takes features (e.g. mlperf_mfcc for the KWS DS-CNN). */
   features: z.looseObject({ kind: z.string() }).optional(),
+  /** Replaces the run's student.logitAdjust, from the prior the run wrote (tau 0: none); for tuning tau on a development set without retraining. */
+  logitAdjust: LogitAdjustSchema.optional(),
   batchSize: z.number().int().positive().default(256),
   engine: z
     .strictObject({ backend: z.enum(['auto', ...ENGINE_NAMES]).default('auto'), threads: z.number().int().min(0).default(0), device: z.enum(['cpu', 'cuda']).default('cpu') })
@@ -70,22 +74,23 @@ export interface EvaluateOutcome {
  * adjustment and fold.
  * Given the set it will read, a set of ready-made features skips the matching front end.
  */
-export function loadRunClassifier(dir: string, evalSet?: LabeledDataset): EvaluatedModel {
-  const loaded = loadRunModel(dir);
+export function loadRunClassifier(dir: string, evalSet?: LabeledDataset, options: { logitAdjust?: LogitAdjust } = {}): EvaluatedModel {
+  const loaded = loadRunModel(dir, options);
   const own = loaded.features ? createFeatureExtractor(loaded.features) : undefined;
   const features = evalSet ? frontEndFor(own, evalSet, `the student of run ${dir}`) : own;
   const folding = loaded.fold ? logitFold(loaded.fold, loaded.model.numClasses, `the student of run ${dir}`) : undefined;
-  const adjustment = loaded.logitAdjust ? logitAdjustment(loaded.logitAdjust.prior, loaded.logitAdjust.tau, loaded.model.numClasses, `run ${dir}`) : undefined;
+  const adjustment = loaded.logitAdjust ? studentAdjustment(loaded.logitAdjust, loaded.logitAdjust.prior, loaded.model.numClasses, loaded.fold, `run ${dir}`) : undefined;
   return syncPredictor(
     (x) => {
       const raw = loaded.model.forward(studentInput(x, loaded.normalize, features), { training: false });
-      const logits = adjustment ? adjustment.apply(raw) : raw;
-      return folding ? folding.apply(logits) : logits;
+      const logits = adjustment?.stage === 'before-fold' ? adjustment.apply(raw) : raw;
+      const folded = folding ? folding.apply(logits) : logits;
+      return adjustment?.stage === 'after-fold' ? adjustment.apply(folded) : folded;
     },
     {
       numClasses: folding?.classes ?? loaded.model.numClasses,
       ...(folding?.names ? { classNames: folding.names } : {}),
-      describe: { run: dir, arch: loaded.model.arch, checkpoint: loaded.checkpoint, step: loaded.step, ...(folding ? { foldedFrom: loaded.model.numClasses } : {}), ...(loaded.logitAdjust ? { logitAdjustTau: loaded.logitAdjust.tau } : {}) },
+      describe: { run: dir, arch: loaded.model.arch, checkpoint: loaded.checkpoint, step: loaded.step, ...(folding ? { foldedFrom: loaded.model.numClasses } : {}), ...(loaded.logitAdjust ? { logitAdjustTau: loaded.logitAdjust.tau, logitAdjustAt: loaded.logitAdjust.at } : {}) },
       dispose: () => {
         adjustment?.dispose();
         folding?.dispose();
@@ -126,7 +131,7 @@ export async function evaluateModel(raw: unknown, context: RunnerContext & { out
   const dataset = parseComponent(evalSets, datasetSection, 'dataset', { source: 'eval' });
   const evalSet = await dataset.entry.open(dataset.args, { dataRoot: ctx.dataRoot, seed: 0, cwd: ctx.cwd, runsDir: ctx.runsDir });
   if (config.features && !teacherDir) throw new AugpriorError('eval.features', '--features applies to teacher dirs; a run evaluates through its own student.features');
-  const loaded = teacherDir ? await loadTeacherModel(modelDir, config.features ? createFeatureExtractor(config.features, 'features') : undefined, evalSet) : loadRunClassifier(modelDir, evalSet);
+  const loaded = teacherDir ? await loadTeacherModel(modelDir, config.features ? createFeatureExtractor(config.features, 'features') : undefined, evalSet) : loadRunClassifier(modelDir, evalSet, config.logitAdjust ? { logitAdjust: config.logitAdjust } : {});
   try {
     if (loaded.numClasses !== evalSet.numClasses) {
       throw new AugpriorError('eval.class-mismatch', `model ${loaded.describe.arch} predicts ${loaded.numClasses} classes but ${evalSet.description} has ${evalSet.numClasses}`, 'evaluate on a dataset with the classes the model was trained on');
@@ -148,7 +153,8 @@ export async function evaluateModel(raw: unknown, context: RunnerContext & { out
         steps: typeof loaded.describe['step'] === 'number' ? loaded.describe['step'] : 0,
         wallSeconds: Math.round(result.seconds * 10) / 10,
         eval: summarizeEvaluation(result, evalSet.description, evalSet.classNames),
-        configHash: createHash('sha256').update(JSON.stringify(datasetSection)).digest('hex').slice(0, 12),
+        // An overridden adjustment is a different evaluation: its own file, never over the run's own.
+        configHash: createHash('sha256').update(JSON.stringify(config.logitAdjust ? { dataset: datasetSection, logitAdjust: config.logitAdjust } : datasetSection)).digest('hex').slice(0, 12),
         gitCommit: gitCommit(ctx.cwd),
         startedAt: started.toISOString(),
         finishedAt: new Date().toISOString(),

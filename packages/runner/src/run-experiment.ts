@@ -27,7 +27,7 @@ import {
   slowEngineWarning,
   studentInput,
   frontEndFor,
-  logitAdjustment,
+  studentAdjustment,
   readTeacherPrior,
   teacherPrior,
   writeTeacherPrior,
@@ -38,6 +38,7 @@ import {
   train,
   trainingFingerprint,
   type Batch,
+  type StudentAdjustment,
   type BatchSource,
   type FeaturePlan,
   type Teacher,
@@ -161,7 +162,7 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
   // Samples are images, 1-s audio clips or video clips: the rate names the one this run trains on.
   const progress: ProgressReporter = createProgress({ label: e.name, unit: modalityOfExperiment(e) === 'image' ? 'img' : 'clip', mode: context.progress ?? 'auto', stream: context.stream ?? process.stderr });
   // student.logitAdjust: set once the teacher prior is known (before the first evaluation).
-  let adjustment: ReturnType<typeof logitAdjustment> | undefined;
+  let adjustment: StudentAdjustment | undefined;
   try {
     const studentShape = studentFeatures ? studentFeatures.outputShape(trainData.inputShape) : trainData.inputShape;
     const channels = studentShape[studentShape.length - 1];
@@ -175,14 +176,13 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     const evalFeatures = evalSet ? frontEndFor(studentFeatures, evalSet, `the student (${e.student.kind})`) : studentFeatures;
     const predictWith = (model: Classifier) => (x: tf.Tensor) => {
       const raw = model.forward(studentInput(x, e.student.normalize, evalFeatures), { training: false });
-      const logits = adjustment ? tf.tidy(() => adjustment!.apply(raw)) : raw;
-      if (adjustment) raw.dispose();
-      if (!studentFold) return logits;
-      try {
-        return studentFold.apply(logits);
-      } finally {
-        logits.dispose();
-      }
+      const answer = tf.tidy(() => {
+        const logits = adjustment?.stage === 'before-fold' ? adjustment.apply(raw) : raw;
+        const folded = studentFold ? studentFold.apply(logits) : logits;
+        return adjustment?.stage === 'after-fold' ? adjustment.apply(folded) : folded;
+      });
+      if (answer !== raw) raw.dispose();
+      return answer;
     };
     // The student learns the teacher's outputs in the teacher's order: both are checked against the eval set's class names.
     const named = evalTeacher?.classNames ? { classNames: evalTeacher.classNames } : {};
@@ -215,10 +215,10 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
         saved = await teacherPrior(teacher, trainData.batches(1, e.batchSize), e.student.logitAdjust.batches);
         writeTeacherPrior(runDir.path, saved);
       }
-      adjustment = logitAdjustment(saved.prior, e.student.logitAdjust.tau, e.student.numClasses, `the student (${e.student.kind})`);
+      adjustment = studentAdjustment(e.student.logitAdjust, saved.prior, e.student.numClasses, e.student.fold, `the student (${e.student.kind})`);
       const names = teacher.classNames;
       const top = saved.prior.map((p, c) => [p, c] as const).sort((a, b) => b[0] - a[0]).slice(0, 5).map(([p, c]) => `${names?.[c] ?? c} ${(100 * p).toFixed(1)}%`);
-      ctx.log(`[augprior] logit adjustment tau ${e.student.logitAdjust.tau}: teacher prior over ${saved.samples} training samples (${TEACHER_PRIOR_FILE}), largest ${top.join(', ')}`);
+      ctx.log(`[augprior] logit adjustment tau ${e.student.logitAdjust.tau} at the ${e.student.logitAdjust.at === 'groups' ? 'folded groups' : 'classes'}: teacher prior over ${saved.samples} training samples (${TEACHER_PRIOR_FILE}), largest ${top.join(', ')}`);
     }
     for (const line of await writeRunSheets(runDir.path, trainData, studentFeatures)) ctx.log(line);
     const started = new Date();

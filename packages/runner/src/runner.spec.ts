@@ -68,13 +68,20 @@ describe('student.logitAdjust', () => {
     const prior = JSON.parse(readFileSync(join(adjusted.runDir, 'teacher-prior.json'), 'utf8')) as { samples: number; prior: number[] };
     expect(prior.samples).toBe(16);
     expect(prior.prior.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-    expect(lines.some((l) => /logit adjustment tau 1: teacher prior over 16 training samples/.test(l))).toBe(true);
+    expect(lines.some((l) => /logit adjustment tau 1 at the classes: teacher prior over 16 training samples/.test(l))).toBe(true);
     const evaluated = await evaluateModel({ model: adjusted.runDir }, { cwd, log: () => {} });
     expect(evaluated.result.top1).toBe(adjusted.result!.eval!.metrics['top1']!.value);
     expect(evaluated.model).toMatchObject({ logitAdjustTau: 1 });
     // The same recipe without the adjustment answers differently.
     const plain = await runExperiment(distill('plain', []), { cwd, log: () => {}, progress: 'off' });
     expect(adjusted.result!.eval!.metrics['meanKl']).not.toEqual(plain.result!.eval!.metrics['meanKl']);
+    // Estimating the prior leaves training alone: evaluated without the adjustment, the adjusted run is the plain one.
+    const off = await evaluateModel({ model: adjusted.runDir, logitAdjust: { tau: 0 } }, { cwd, log: () => {} });
+    expect(off.result.top1).toBe(plain.result!.eval!.metrics['top1']!.value);
+    expect(off.record.eval!.metrics['ece']!.value).toBeCloseTo(plain.result!.eval!.metrics['ece']!.value, 6);
+    expect(off.resultFile).not.toBe(evaluated.resultFile);
+    await expect(evaluateModel({ model: adjusted.runDir, logitAdjust: { tau: 1, at: 'groups' } }, { cwd, log: () => {} })).rejects.toThrow(/at "groups" adjusts the folded answer, and the student has no student.fold/);
+    await expect(evaluateModel({ model: plain.runDir, logitAdjust: { tau: 1 } }, { cwd, log: () => {} })).rejects.toThrow(/is evaluated with a logit adjustment but has no teacher-prior.json/);
 
     const supervised = parseExperiment(applyOverrides(small(), ['name=sup-adjust', 'student.logitAdjust={"tau":1}']), sectionValidators, 'tiny');
     await expect(runExperiment(supervised, { cwd, log: () => {}, progress: 'off' })).rejects.toThrow(/student.logitAdjust estimates the class prior from the teacher/);

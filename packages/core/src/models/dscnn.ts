@@ -57,5 +57,6 @@ export class DsCnn extends Classifier {
 
 export const DSCNN_MODELS: Array<[string, ModelEntry]> = [
   ['dscnn', { description: 'DS-CNN (MLPerf Tiny KWS): 64 channels, 4 separable blocks, for [time, mel, 1] spectrograms', nativeInput: [98, 40, 1], create: (args, rng) => new DsCnn('dscnn', rng, 64, 4, args) }],
+  ['dscnn_m', { description: 'DS-CNN-M (Hello Edge): 172 channels, 5 separable blocks', nativeInput: [98, 40, 1], create: (args, rng) => new DsCnn('dscnn_m', rng, 172, 5, args) }],
   ['dscnn_l', { description: 'DS-CNN-L (Hello Edge): 276 channels, 5 separable blocks', nativeInput: [98, 40, 1], create: (args, rng) => new DsCnn('dscnn_l', rng, 276, 5, args) }],
 ];

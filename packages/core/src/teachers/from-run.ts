@@ -7,7 +7,7 @@ import { createModel } from '../models/index.js';
 import type { Classifier } from '../models/classifier.js';
 import { tf, type Tensor } from '../tf.js';
 import { listCheckpoints, loadModelWeights } from '../trainer/checkpoint.js';
-import { LogitAdjustSchema, readTeacherPrior } from '../trainer/logit-adjust.js';
+import { LogitAdjustSchema, readTeacherPrior, type LogitAdjust } from '../trainer/logit-adjust.js';
 import { studentInput, type Normalization } from '../trainer/preprocess.js';
 import { RunDir } from '../trainer/run-dir.js';
 import type { FeatureExtractor } from '../trainer/types.js';
@@ -39,14 +39,17 @@ export interface LoadedRunModel {
   features: ({ kind: string } & Record<string, unknown>) | undefined;
   /** The run's `student.fold`: how its outputs answer its evaluation set's classes. */
   fold: ClassFold | undefined;
-  /** The run's `student.logitAdjust` with the teacher prior it wrote (applied before the fold when evaluating). */
-  logitAdjust: { tau: number; prior: number[] } | undefined;
+  /** The run's `student.logitAdjust` (or the caller's override) with the teacher prior the run wrote. */
+  logitAdjust: { tau: number; at: 'classes' | 'groups'; prior: number[] } | undefined;
   checkpoint: string;
   step: number;
 }
 
-/** Rebuilds the model a run trained and loads its newest checkpoint. */
-export function loadRunModel(path: string): LoadedRunModel {
+/**
+ * Rebuilds the model a run trained and loads its newest checkpoint. `logitAdjust` replaces the run's
+ * own `student.logitAdjust` (tau 0 turns it off); either way the prior is the one the run wrote.
+ */
+export function loadRunModel(path: string, options: { logitAdjust?: LogitAdjust } = {}): LoadedRunModel {
   const run = RunDir.open(path);
   // Runs made before the {kind, ...args} config shape keep working as teachers.
   const parsed = RunConfigSubset.safeParse(migrateExperimentConfig(run.readConfig()).config);
@@ -57,13 +60,14 @@ export function loadRunModel(path: string): LoadedRunModel {
   const model = createModel(student.kind, { numClasses: student.numClasses, inChannels: student.inChannels }, parsed.data.seed);
   loadModelWeights(latest.path, model);
   let logitAdjust: LoadedRunModel['logitAdjust'];
-  if (student.logitAdjust) {
+  const settings = options.logitAdjust ?? student.logitAdjust;
+  if (settings && settings.tau > 0) {
     const saved = readTeacherPrior(run.path);
     if (!saved) {
       model.dispose();
-      throw new AugpriorError('run.no-prior', `run ${run.path} sets student.logitAdjust but has no teacher-prior.json`, 'resume the run once (it estimates the prior before training), or evaluate a copy without student.logitAdjust');
+      throw new AugpriorError('run.no-prior', `run ${run.path} ${options.logitAdjust ? 'is evaluated with a logit adjustment' : 'sets student.logitAdjust'} but has no teacher-prior.json`, 'only a run trained with student.logitAdjust writes the prior (before its first step); resume it once with student.logitAdjust set, or evaluate without the adjustment');
     }
-    logitAdjust = { tau: student.logitAdjust.tau, prior: saved.prior };
+    logitAdjust = { tau: settings.tau, at: settings.at, prior: saved.prior };
   }
   return { model, normalize: student.normalize, features: student.features, fold: student.fold, logitAdjust, checkpoint: latest.path, step: latest.step };
 }

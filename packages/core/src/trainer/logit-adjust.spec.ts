@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectEngine } from '../engine/select-engine.js';
 import { syncPredictor } from '../teachers/predictor.js';
 import { tf } from '../tf.js';
-import { logitAdjustment, readTeacherPrior, teacherPrior, TEACHER_PRIOR_FILE, writeTeacherPrior } from './logit-adjust.js';
+import { logitAdjustment, readTeacherPrior, studentAdjustment, teacherPrior, TEACHER_PRIOR_FILE, writeTeacherPrior } from './logit-adjust.js';
 import type { Batch } from './types.js';
 
 // The teacher's logits are the inputs themselves: x = [[log 3, 0]] has softmax [0.75, 0.25].
@@ -42,6 +42,23 @@ describe('logit adjustment', () => {
     adjust.dispose();
     expect(() => logitAdjustment([0.5, 0.5], 1, 3, 'the student')).toThrow(/the student: the teacher prior has 2 classes but the model predicts 3/);
     expect(Array.from(logitAdjustment([0.5, 0.5], 0, 2, 'off').offsets).map(Math.abs)).toEqual([0, 0]);
+  });
+
+  it('at "groups" offsets each fold group by its summed prior after the fold; at "classes" each output before it', () => {
+    const prior = [0.1, 0.2, 0.3, 0.4];
+    const fold = { groups: [[0], [1, 2, 3]] };
+    const grouped = studentAdjustment({ tau: 2, at: 'groups' }, prior, 4, fold, 'unit');
+    expect(grouped.stage).toBe('after-fold');
+    expect(grouped.offsets).toHaveLength(2);
+    expect(grouped.offsets[0]).toBeCloseTo(-2 * Math.log(0.1), 5);
+    expect(grouped.offsets[1]).toBeCloseTo(-2 * Math.log(0.9), 5);
+    const perClass = studentAdjustment({ tau: 2, at: 'classes' }, prior, 4, fold, 'unit');
+    expect(perClass.stage).toBe('before-fold');
+    expect(perClass.offsets[3]).toBeCloseTo(-2 * Math.log(0.4), 5);
+    grouped.dispose();
+    perClass.dispose();
+    expect(() => studentAdjustment({ tau: 1, at: 'groups' }, prior, 4, undefined, 'the student')).toThrow(/the student: student.logitAdjust.at "groups" adjusts the folded answer/);
+    expect(() => studentAdjustment({ tau: 1, at: 'groups' }, prior, 5, fold, 'the student')).toThrow(/teacher prior has 4 classes but the model predicts 5/);
   });
 
   it('round-trips the prior file and names a broken one', () => {

@@ -21,6 +21,13 @@ export const LogitAdjustSchema = z.strictObject({
   tau: z.number().min(0).max(4).default(1),
   /** Training batches the teacher's prior is averaged over. */
   batches: z.number().int().positive().default(32),
+  /**
+   * 'classes': offsets from the prior of the student's own outputs, added before any fold.
+   * 'groups': offsets from the prior summed over each `student.fold` group, added after the fold.
+   * A catch-all folded from many fine classes (23 words into `_unknown_`) is skewed as a group even
+   * when every fine class is rare, and only the group's offset sees that.
+   */
+  at: z.enum(['classes', 'groups']).default('classes'),
 });
 export type LogitAdjust = z.infer<typeof LogitAdjustSchema>;
 
@@ -74,6 +81,23 @@ export function readTeacherPrior(runDir: string): TeacherPrior | undefined {
 
 export function writeTeacherPrior(runDir: string, prior: TeacherPrior): void {
   writeFileAtomic(join(runDir, TEACHER_PRIOR_FILE), `${JSON.stringify(prior)}\n`);
+}
+
+/** How a student's logits are adjusted: before its fold (per class) or after it (per folded group). */
+export interface StudentAdjustment {
+  stage: 'before-fold' | 'after-fold';
+  apply(logits: Tensor): Tensor;
+  offsets: Float32Array;
+  dispose(): void;
+}
+
+/** The adjustment `settings.at` asks for, from the teacher prior over the student's `numClasses` outputs. */
+export function studentAdjustment(settings: { tau: number; at: 'classes' | 'groups' }, prior: readonly number[], numClasses: number, fold: { groups: readonly (readonly number[])[] } | undefined, what: string): StudentAdjustment {
+  if (settings.at === 'classes') return { stage: 'before-fold', ...logitAdjustment(prior, settings.tau, numClasses, what) };
+  if (!fold) throw new AugpriorError('train.logit-adjust', `${what}: student.logitAdjust.at "groups" adjusts the folded answer, and the student has no student.fold`, 'set student.fold, or use at "classes"');
+  if (prior.length !== numClasses) throw new AugpriorError('train.logit-adjust', `${what}: the teacher prior has ${prior.length} classes but the model predicts ${numClasses}`, 'student.logitAdjust needs a student with the teacher\'s outputs');
+  const grouped = fold.groups.map((group) => group.reduce((sum, c) => sum + (prior[c] ?? 0), 0));
+  return { stage: 'after-fold', ...logitAdjustment(grouped, settings.tau, grouped.length, what) };
 }
 
 /**
