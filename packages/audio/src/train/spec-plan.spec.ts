@@ -54,4 +54,17 @@ describe('spectrogram plans', () => {
     expect(mixup[0]).toBeCloseTo(0.25 * 1 + 0.75 * 3);
     expect(mixup[80]).toBeCloseTo(0.25 * 3 + 0.75 * 1);
   });
+
+  it('fills masks with the clip\'s mean log-mel (after the mix) when maskValue is mean', () => {
+    const L = layout(10, 8);
+    // Clip 0: frames 0-4 hold 1, frames 5-9 hold 3 (mean 2); clip 1 all 5.
+    const values = Float32Array.from({ length: 160 }, (_, i) => (i < 80 ? (i < 40 ? 1 : 3) : 5));
+    applySpecPlan(values, L, { kind: 'spec-augment/1', time: [[[0.2, 0.4]], []], freq: [[], [[0, 1000]]], mix: null, maskValue: 'mean' });
+    expect(values[2 * 8 + 3]).toBeCloseTo(2);
+    expect(values[80]).toBeCloseTo(5);
+    expect(values[0]).toBe(1);
+    const drawn = drawSpecPlan(SpecAugmentSchema.parse({ maskValue: 'mean' }), 2, 1, 8000, Rng.derive(1, 2));
+    expect(drawn.maskValue).toBe('mean');
+    expect(drawSpecPlan(SpecAugmentSchema.parse({}), 2, 1, 8000, Rng.derive(1, 2))).not.toHaveProperty('maskValue');
+  });
 });

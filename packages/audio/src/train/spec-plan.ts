@@ -15,6 +15,13 @@ export const SpecAugmentSchema = z.strictObject({
   timeMasks: z.strictObject({ count: z.number().int().min(0).default(2), maxSeconds: z.number().min(0).default(0.1) }).default({ count: 2, maxSeconds: 0.1 }),
   freqMasks: z.strictObject({ count: z.number().int().min(0).default(2), maxFraction: z.number().min(0).max(1).default(0.15) }).default({ count: 2, maxFraction: 0.15 }),
   /** Mixing spectrograms with a partner clip: mixup (weighted sum) or cutmix (a time span). */
+  /**
+   * What a masked cell holds: 'floor' (no energy: the front end's log floor, a notch far below speech
+   * that the front ends' DCT and normalisation turn into large coefficients; the default) or 'mean' (the clip's
+   * mean log-mel, as SpecAugment implementations that mask normalised features with 0).
+   */
+  // Optional rather than defaulted, so configs resolved before the option keep their fingerprint.
+  maskValue: z.enum(['floor', 'mean']).optional(),
   mix: z.strictObject({ mode: z.enum(['none', 'mixup', 'cutmix']).default('cutmix'), p: z.number().min(0).max(1).default(0.5), alpha: z.number().positive().default(1), partner: z.enum(['reverse', 'permute']).default('reverse') }).default({ mode: 'cutmix', p: 0.5, alpha: 1, partner: 'reverse' }),
 });
 export type SpecAugment = z.infer<typeof SpecAugmentSchema>;
@@ -26,6 +33,8 @@ export interface SpecPlan {
   /** Per clip: masked [low, high) bands in Hz. */
   freq: Array<Array<[number, number]>>;
   mix: { mode: 'mixup'; lambda: number; partner: number[] } | { mode: 'cutmix'; span: [number, number]; partner: number[] } | null;
+  /** Absent in plans drawn before the option: 'floor'. */
+  maskValue?: 'floor' | 'mean';
 }
 
 const melOf = (hz: number) => 1127 * Math.log(1 + hz / 700);
@@ -63,7 +72,7 @@ export function drawSpecPlan(options: SpecAugment, n: number, clipSeconds: numbe
       mix = { mode: 'cutmix', span: [start, start + width], partner };
     }
   }
-  return { kind: 'spec-augment/1', time, freq, mix };
+  return { kind: 'spec-augment/1', time, freq, mix, ...(options.maskValue === 'mean' ? { maskValue: 'mean' as const } : {}) };
 }
 
 export function isSpecPlan(plan: FeaturePlan | undefined): plan is FeaturePlan & SpecPlan {
@@ -72,7 +81,7 @@ export function isSpecPlan(plan: FeaturePlan | undefined): plan is FeaturePlan &
 
 /**
  * Applies a plan in place to log-mel values [n, frames, bands]: mix first (partners read the
- * unmixed values), then masks (a masked cell holds no energy: the front end's floor).
+ * unmixed values), then masks (the front end's floor, or the clip's mean log-mel after the mix).
  */
 export function applySpecPlan(values: Float32Array | Float64Array, layout: LogMelLayout, plan: SpecPlan): void {
   const { frames, bands } = layout;
@@ -96,16 +105,22 @@ export function applySpecPlan(values: Float32Array | Float64Array, layout: LogMe
     }
   }
   for (let i = 0; i < n; i++) {
+    let fill = layout.floor;
+    if (plan.maskValue === 'mean') {
+      let sum = 0;
+      for (let k = 0; k < per; k++) sum += values[i * per + k]!;
+      fill = sum / per;
+    }
     for (const [t0, t1] of plan.time[i] ?? []) {
       for (let f = 0; f < frames; f++) {
         const t = layout.frameSeconds[f]!;
-        if (t >= t0 && t < t1) values.fill(layout.floor, i * per + f * bands, i * per + (f + 1) * bands);
+        if (t >= t0 && t < t1) values.fill(fill, i * per + f * bands, i * per + (f + 1) * bands);
       }
     }
     for (const [h0, h1] of plan.freq[i] ?? []) {
       for (let b = 0; b < bands; b++) {
         const hz = layout.bandHz[b]!;
-        if (hz >= h0 && hz < h1) for (let f = 0; f < frames; f++) values[i * per + f * bands + b] = layout.floor;
+        if (hz >= h0 && hz < h1) for (let f = 0; f < frames; f++) values[i * per + f * bands + b] = fill;
       }
     }
   }
