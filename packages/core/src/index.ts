@@ -54,7 +54,7 @@ export type { Batch, BatchSource, Teacher, LabeledDataset, Metrics, FeaturePlan,
 export { syncPredictor, mapPredictor, type Predictor } from './teachers/predictor.js';
 export { withFeatureFrontEnd } from './teachers/with-features.js';
 export { RunDir, type MetricsRecord } from './trainer/run-dir.js';
-export { LogitAdjustSchema, TEACHER_PRIOR_FILE, logitAdjustment, readTeacherPrior, studentAdjustment, teacherPrior, writeTeacherPrior, type LogitAdjust, type StudentAdjustment, type TeacherPrior } from './trainer/logit-adjust.js';
+export { LogitAdjustSchema, TEACHER_PRIOR_FILE, logitAdjustment, readTeacherPrior, studentAdjustment, studentAnswer, teacherPrior, writeTeacherPrior, type LogitAdjust, type StudentAdjustment, type TeacherPrior } from './trainer/logit-adjust.js';
 export { trainingFingerprint, teacherFingerprint } from './trainer/fingerprint.js';
 export { makeStepPlan, planIsDue, PLAN_MARGIN, type StepPlan } from './trainer/step-plan.js';
 export { saveCheckpoint, checkpointDigest, restoreLatestCheckpoint, loadModelWeights, listCheckpoints, readCheckpoint, assignModelState, pruneCheckpoints, type TrainerState, type CheckpointInfo } from './trainer/checkpoint.js';

@@ -43,6 +43,8 @@ export const RNG_STREAMS = {
   silenceClip: streamTag('silc'),
   /** The noise floor under speech clips of the single-recording recipe. */
   clipFloor: streamTag('floor'),
+  /** Per-batch waveform augmentation of the single-recording clips (data.online). */
+  clipOnline: streamTag('onl'),
   /** Procedural image sources. */
   noiseImage: streamTag('noise'),
   deadLeaves: streamTag('leaves'),

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import {
   LogitAdjustSchema,
   studentAdjustment,
+  studentAnswer,
   type LogitAdjust,
   logitFold,
   AugpriorError,
@@ -83,9 +84,7 @@ export function loadRunClassifier(dir: string, evalSet?: LabeledDataset, options
   return syncPredictor(
     (x) => {
       const raw = loaded.model.forward(studentInput(x, loaded.normalize, features), { training: false });
-      const logits = adjustment?.stage === 'before-fold' ? adjustment.apply(raw) : raw;
-      const folded = folding ? folding.apply(logits) : logits;
-      return adjustment?.stage === 'after-fold' ? adjustment.apply(folded) : folded;
+      return studentAnswer(raw, folding, adjustment);
     },
     {
       numClasses: folding?.classes ?? loaded.model.numClasses,

@@ -28,6 +28,7 @@ import {
   studentInput,
   frontEndFor,
   studentAdjustment,
+  studentAnswer,
   readTeacherPrior,
   teacherPrior,
   writeTeacherPrior,
@@ -176,11 +177,7 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     const evalFeatures = evalSet ? frontEndFor(studentFeatures, evalSet, `the student (${e.student.kind})`) : studentFeatures;
     const predictWith = (model: Classifier) => (x: tf.Tensor) => {
       const raw = model.forward(studentInput(x, e.student.normalize, evalFeatures), { training: false });
-      const answer = tf.tidy(() => {
-        const logits = adjustment?.stage === 'before-fold' ? adjustment.apply(raw) : raw;
-        const folded = studentFold ? studentFold.apply(logits) : logits;
-        return adjustment?.stage === 'after-fold' ? adjustment.apply(folded) : folded;
-      });
+      const answer = studentAnswer(raw, studentFold, adjustment);
       if (answer !== raw) raw.dispose();
       return answer;
     };

@@ -92,3 +92,47 @@ describe('audio_clips teacher-aware selection (core mechanisms)', () => {
     expect(source.description).toMatch(/12 of 48 kept, teacher-balanced \(class:clips 0:4 1:4 2:4\)/);
   });
 });
+
+describe('audio_clips per-batch waveform augmentation (data.online)', () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'augprior-clip-online-'));
+  const context = { dataRoot: resolveDataRoot({ env: {} }), cwd: cacheDir, seed: 3 };
+  const args = (extra: object) => AudioClipsArgs.parse({ sources: ['noise:white'], noiseSeconds: 4, count: 16, cacheDir, ...extra });
+  const batch = async (source: BatchSource, step: number): Promise<Float32Array> => {
+    const { value } = await source.batches(step, 4).next();
+    const data = (await value!.x.data()) as Float32Array;
+    value!.x.dispose();
+    return data;
+  };
+  const rms = (x: Float32Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);
+  beforeAll(async () => {
+    await selectEngine({ backend: 'cpu' });
+  });
+
+  it('is deterministic per seed and step, differs between steps, and holds no tensors', async () => {
+    const online = { shiftMs: 50, gainDb: [-6, 6], background: { p: 1, snrDb: [0, 0] } };
+    const before = tf.memory().numTensors;
+    const source = await audioClipsSource(args({ online }), context);
+    const again = await audioClipsSource(args({ online }), context);
+    expect(source.description).toMatch(/per-batch waveform augmentation/);
+    expect(await batch(again, 2)).toEqual(await batch(source, 2));
+    expect(await batch(source, 2)).not.toEqual(await batch(source, 3));
+    expect(await batch(await audioClipsSource(args({ online }), { ...context, seed: 4 }), 2)).not.toEqual(await batch(source, 2));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('adds a partner clip at the drawn SNR and leaves the clips alone when off', async () => {
+    const plain = await audioClipsSource(args({}), context);
+    const off = await audioClipsSource(args({ online: {} }), context);
+    // The epoch order is the same with and without the option: only the waveform changes.
+    expect(await batch(off, 1)).toEqual(await batch(plain, 1));
+    const mixed = await batch(await audioClipsSource(args({ online: { background: { p: 1, snrDb: [0, 0] } } }), context), 1);
+    const clean = await batch(plain, 1);
+    for (let i = 0; i < 4; i++) {
+      const a = clean.subarray(i * 16000, (i + 1) * 16000);
+      const b = mixed.subarray(i * 16000, (i + 1) * 16000);
+      const added = b.map((v, k) => v - a[k]!);
+      // 0 dB: the partner comes in at the clip's own level.
+      expect(rms(added) / rms(a)).toBeCloseTo(1, 2);
+    }
+  });
+});

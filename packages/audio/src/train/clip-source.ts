@@ -13,6 +13,7 @@ import { ClipRecipeSchema } from '../source/clip-generator.js';
 import { generateClips, readClips } from '../source/clip-shards.js';
 import { loadRecording, type Recording } from '../source/recording.js';
 import { recordingPicture } from '../source/recording-picture.js';
+import { augmentOnline, OnlineAugmentSchema } from './online-augment.js';
 import { drawSpecPlan, SpecAugmentSchema } from './spec-plan.js';
 import { TeacherBalanceSchema } from './teacher-balance.js';
 
@@ -38,6 +39,8 @@ export const AudioClipsArgs = z.strictObject({
    * replacement. 'none': every clip once per epoch.
    */
   selection: SelectionSchema.default({ kind: 'none' }),
+  /** Waveform augmentation drawn per batch over the fixed clips, read by teacher and student alike (extension; optional, so older configs keep their fingerprint). */
+  online: OnlineAugmentSchema.optional(),
 });
 export type AudioClipsOptions = z.infer<typeof AudioClipsArgs>;
 
@@ -129,10 +132,17 @@ function readScores(file: string): TeacherScores | undefined {
 export async function audioClipsSource(options: AudioClipsOptions, context: { dataRoot: DataRoot; cwd: string; seed: number; runsDir?: string }, loadTeacher?: TeacherLoader): Promise<BatchSource> {
   const pool = await openClipDataset(options, context);
   const selection = await selectClips(options, pool, loadTeacher);
-  const data = { ...pool, count: selection.indices.length, description: `${pool.description}${selection.note}` };
+  const onlineNote = options.online ? `, per-batch waveform augmentation ${JSON.stringify(options.online)}` : '';
+  const data = { ...pool, count: selection.indices.length, description: `${pool.description}${selection.note}${onlineNote}` };
   const L = data.clipLength;
   const sampler = new EpochSampler(context.seed, RNG_STREAMS.clipEpoch, data.count);
   let weighted: WeightedSampler | undefined;
+  const readClip = (k: number): Float32Array => {
+    const base = selection.indices[k]! * L;
+    const out = new Float32Array(L);
+    for (let j = 0; j < L; j++) out[j] = data.samples[base + j]! / 32768;
+    return out;
+  };
   return {
     description: data.description,
     labeled: false,
@@ -163,10 +173,12 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
         const x = new Float32Array(batchSize * L);
         // Weighted draws are with replacement, each batch from its own stream (resume-exact).
         const draw = weighted ? Rng.derive(context.seed, RNG_STREAMS.withReplacement, step) : undefined;
+        const online = options.online ? Rng.derive(context.seed, RNG_STREAMS.clipOnline, step) : undefined;
         for (let i = 0; i < batchSize; i++) {
           const clip = selection.indices[weighted ? weighted.draw(draw!) : sampler.at((step - 1) * batchSize + i)]!;
           const base = clip * L;
           for (let k = 0; k < L; k++) x[i * L + k] = data.samples[base + k]! / 32768;
+          if (online) augmentOnline(x.subarray(i * L, (i + 1) * L), options.online!, options.recipe.sampleRate, selection.indices.length, readClip, online);
         }
         const plan = drawSpecPlan(options.specAugment, batchSize, options.recipe.clipSeconds, options.recipe.sampleRate / 2, Rng.derive(context.seed, RNG_STREAMS.specAugment, step));
         yield { x: tf.tensor4d(x, [batchSize, 1, L, 1]), plan: plan as unknown as Readonly<Record<string, unknown>> };

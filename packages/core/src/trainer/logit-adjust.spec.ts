@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectEngine } from '../engine/select-engine.js';
 import { syncPredictor } from '../teachers/predictor.js';
 import { tf } from '../tf.js';
-import { logitAdjustment, readTeacherPrior, studentAdjustment, teacherPrior, TEACHER_PRIOR_FILE, writeTeacherPrior } from './logit-adjust.js';
+import { logitFold } from '../teachers/class-fold.js';
+import { logitAdjustment, readTeacherPrior, studentAdjustment, studentAnswer, teacherPrior, TEACHER_PRIOR_FILE, writeTeacherPrior } from './logit-adjust.js';
 import type { Batch } from './types.js';
 
 // The teacher's logits are the inputs themselves: x = [[log 3, 0]] has softmax [0.75, 0.25].
@@ -59,6 +60,33 @@ describe('logit adjustment', () => {
     perClass.dispose();
     expect(() => studentAdjustment({ tau: 1, at: 'groups' }, prior, 4, undefined, 'the student')).toThrow(/the student: student.logitAdjust.at "groups" adjusts the folded answer/);
     expect(() => studentAdjustment({ tau: 1, at: 'groups' }, prior, 5, fold, 'the student')).toThrow(/teacher prior has 4 classes but the model predicts 5/);
+  });
+
+  it('studentAnswer applies the adjustment at its stage around the fold, owning every intermediate', () => {
+    const fold = logitFold({ groups: [[0], [1, 2]] }, 3, 'unit');
+    const prior = [0.5, 0.25, 0.25];
+    const groups = studentAdjustment({ tau: 1, at: 'groups' }, prior, 3, { groups: [[0], [1, 2]] }, 'unit');
+    const classes = studentAdjustment({ tau: 1, at: 'classes' }, prior, 3, { groups: [[0], [1, 2]] }, 'unit');
+    const raw = tf.tensor2d([[0, 0, 0]]);
+    const before = tf.memory().numTensors;
+    const plain = studentAnswer(raw, undefined, undefined);
+    expect(plain).toBe(raw);
+    const folded = studentAnswer(raw, fold, undefined);
+    const afterFold = studentAnswer(raw, fold, groups);
+    const beforeFold = studentAnswer(raw, fold, classes);
+    expect(tf.memory().numTensors).toBe(before + 3);
+    const [f0, f1] = Array.from(folded.dataSync());
+    expect(f1! - f0!).toBeCloseTo(Math.log(2), 5);
+    // Group prior [0.5, 0.5]: equal offsets, so the folded odds are unchanged after the fold...
+    const [g0, g1] = Array.from(afterFold.dataSync());
+    expect(g1! - g0!).toBeCloseTo(Math.log(2), 5);
+    // ...while per class (before it) class 0 gains log 2 and classes 1 and 2 log 4 each, so group 1 gains log 4.
+    const [c0, c1] = Array.from(beforeFold.dataSync());
+    expect(c1! - c0!).toBeCloseTo(Math.log(4), 5);
+    expect(c0! - f0!).toBeCloseTo(Math.log(2), 5);
+    expect(c1! - f1!).toBeCloseTo(Math.log(4) - Math.log(1), 5);
+    for (const t of [folded, afterFold, beforeFold, raw]) t.dispose();
+    for (const a of [fold, groups, classes]) a.dispose();
   });
 
   it('round-trips the prior file and names a broken one', () => {

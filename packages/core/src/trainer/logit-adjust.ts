@@ -101,6 +101,19 @@ export function studentAdjustment(settings: { tau: number; at: 'classes' | 'grou
 }
 
 /**
+ * The student's answer from its raw logits: the adjustment at its stage around the optional fold
+ * (one chain, shared by the run's evaluations and by evaluating a saved run). The result is a new
+ * tensor, or `raw` itself when there is nothing to apply; `raw` stays the caller's.
+ */
+export function studentAnswer(raw: Tensor, fold: { apply(logits: Tensor): Tensor } | undefined, adjustment: StudentAdjustment | undefined): Tensor {
+  return tf.tidy(() => {
+    const logits = adjustment?.stage === 'before-fold' ? adjustment.apply(raw) : raw;
+    const folded = fold ? fold.apply(logits) : logits;
+    return adjustment?.stage === 'after-fold' ? adjustment.apply(folded) : folded;
+  });
+}
+
+/**
  * The offsets -tau * log(prior), added to a model's logits before any fold. A class the teacher
  * never chose gets the offset of a 1e-8 prior (large, finite).
  */
