@@ -63,6 +63,7 @@ export { writeFileAtomic, fileWriteError } from './trainer/atomic-write.js';
 export { frontEndFor, normalizeInput, studentInput, type Normalization } from './trainer/preprocess.js';
 export { loadRunModel, teacherFromRun, type LoadedRunModel } from './teachers/from-run.js';
 export { classFoldTeacher, ClassFoldArgs, foldLogits, logitFold, type ClassFold, type LogitFold } from './teachers/class-fold.js';
+export { mixLogits, mixtureTeacher, MixtureArgs } from './teachers/mixture.js';
 export { classSubsetTeacher, ClassSubsetArgs } from './teachers/class-subset.js';
 export { measureThroughput, BenchWorkloadSchema, type BenchWorkload, type EngineThroughput } from './bench/throughput.js';
 export { colorJitter, PAPER_JITTER, JitterRecipeSchema, type JitterStrength } from './imaging/color-jitter.js';

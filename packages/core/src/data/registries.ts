@@ -10,6 +10,7 @@ import { Registry } from '../registry.js';
 import { teacherFromRun, TeacherFromRunArgs } from '../teachers/from-run.js';
 import { classFoldTeacher, ClassFoldArgs } from '../teachers/class-fold.js';
 import { classSubsetTeacher, ClassSubsetArgs } from '../teachers/class-subset.js';
+import { mixtureTeacher, MixtureArgs } from '../teachers/mixture.js';
 import type { BatchSource, FeatureExtractor, LabeledDataset, Teacher } from '../trainer/types.js';
 import {
   SyntheticShapesArgs,
@@ -150,6 +151,24 @@ teacherKinds.register(
     description: "another teacher's classes folded into coarser ones (probabilities summed per group; e.g. 30 spoken words -> 10 keywords + `_unknown_`)",
     args: ClassFoldArgs,
     load: async ({ teacher, groups, names }, context) => classFoldTeacher(await loadTeacherSection(teacherKinds, teacher, context, 'teacher.teacher'), { groups, ...(names ? { names } : {}) }),
+  }),
+);
+
+teacherKinds.register(
+  'mixture',
+  defineTeacherKind({
+    description: "the weighted average of several teachers' probabilities (an ensemble; members answer the same classes, folded first where needed)",
+    args: MixtureArgs,
+    load: async ({ teachers, weights }, context) => {
+      const members: Teacher[] = [];
+      try {
+        for (const [i, section] of teachers.entries()) members.push(await loadTeacherSection(teacherKinds, section, context, `teacher.teachers[${i}]`));
+        return mixtureTeacher(members, weights);
+      } catch (error) {
+        for (const m of members) m.dispose();
+        throw error;
+      }
+    },
   }),
 );
 
