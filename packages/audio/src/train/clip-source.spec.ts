@@ -135,4 +135,35 @@ describe('audio_clips per-batch waveform augmentation (data.online)', () => {
       expect(rms(added) / rms(a)).toBeCloseTo(1, 2);
     }
   });
+  it('keys its rows by clip only when the batch is the stored clips as they are', async () => {
+    const quiet = { timeMasks: { count: 0 }, freqMasks: { count: 0 }, mix: { mode: 'none' } };
+    const rowsByKey = new Map<number, Float32Array>();
+    const it = (await audioClipsSource(args({ specAugment: quiet }), context)).batches(1, 4);
+    // Two epochs of 16 clips: a key seen again holds the same waveform.
+    let repeats = 0;
+    for (let step = 1; step <= 8; step++) {
+      const { value } = await it.next();
+      expect(value!.keys).toHaveLength(4);
+      const data = (await value!.x.data()) as Float32Array;
+      value!.keys!.forEach((key, i) => {
+        const row = data.slice(i * 16000, (i + 1) * 16000);
+        const earlier = rowsByKey.get(key);
+        if (earlier) {
+          repeats++;
+          expect(row).toEqual(earlier);
+        } else rowsByKey.set(key, row);
+      });
+      value!.x.dispose();
+    }
+    expect(rowsByKey.size).toBe(16);
+    expect(repeats).toBe(16);
+    const keysOf = async (source: BatchSource) => {
+      const { value } = await source.batches(1, 4).next();
+      value!.x.dispose();
+      return value!.keys;
+    };
+    // SpecAugment masks (the default plan) or waveform augmentation make each visit a new row.
+    expect(await keysOf(await audioClipsSource(args({}), context))).toBeUndefined();
+    expect(await keysOf(await audioClipsSource(args({ specAugment: quiet, online: { gainDb: [-6, 6] } }), context))).toBeUndefined();
+  });
 });

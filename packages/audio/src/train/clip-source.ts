@@ -14,7 +14,7 @@ import { generateClips, readClips } from '../source/clip-shards.js';
 import { loadRecording, type Recording } from '../source/recording.js';
 import { recordingPicture } from '../source/recording-picture.js';
 import { augmentOnline, OnlineAugmentSchema } from './online-augment.js';
-import { drawSpecPlan, SpecAugmentSchema } from './spec-plan.js';
+import { drawSpecPlan, isIdentityPlan, SpecAugmentSchema } from './spec-plan.js';
 import { TeacherBalanceSchema } from './teacher-balance.js';
 
 /** Loads a teacher from an experiment-style section (the registry lives with the caller). */
@@ -137,10 +137,13 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
   const L = data.clipLength;
   const sampler = new EpochSampler(context.seed, RNG_STREAMS.clipEpoch, data.count);
   let weighted: WeightedSampler | undefined;
-  const readClip = (k: number): Float32Array => {
-    const base = selection.indices[k]! * L;
-    const out = new Float32Array(L);
+  const fillClip = (out: Float32Array, clip: number): void => {
+    const base = clip * L;
     for (let j = 0; j < L; j++) out[j] = data.samples[base + j]! / 32768;
+  };
+  const readClip = (k: number): Float32Array => {
+    const out = new Float32Array(L);
+    fillClip(out, selection.indices[k]!);
     return out;
   };
   return {
@@ -174,14 +177,17 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
         // Weighted draws are with replacement, each batch from its own stream (resume-exact).
         const draw = weighted ? Rng.derive(context.seed, RNG_STREAMS.withReplacement, step) : undefined;
         const online = options.online ? Rng.derive(context.seed, RNG_STREAMS.clipOnline, step) : undefined;
+        const keys = new Int32Array(batchSize);
         for (let i = 0; i < batchSize; i++) {
           const clip = selection.indices[weighted ? weighted.draw(draw!) : sampler.at((step - 1) * batchSize + i)]!;
-          const base = clip * L;
-          for (let k = 0; k < L; k++) x[i * L + k] = data.samples[base + k]! / 32768;
+          keys[i] = clip;
+          fillClip(x.subarray(i * L, (i + 1) * L), clip);
           if (online) augmentOnline(x.subarray(i * L, (i + 1) * L), options.online!, options.recipe.sampleRate, selection.indices.length, readClip, online);
         }
         const plan = drawSpecPlan(options.specAugment, batchSize, options.recipe.clipSeconds, options.recipe.sampleRate / 2, Rng.derive(context.seed, RNG_STREAMS.specAugment, step));
-        yield { x: tf.tensor4d(x, [batchSize, 1, L, 1]), plan: plan as unknown as Readonly<Record<string, unknown>> };
+        // Rows that are the stored clips as they are: the trainer may answer them from memory.
+        const fixed = !online && isIdentityPlan(plan);
+        yield { x: tf.tensor4d(x, [batchSize, 1, L, 1]), plan: plan as unknown as Readonly<Record<string, unknown>>, ...(fixed ? { keys } : {}) };
       }
     },
     sourcePicture: async () => recordingPicture(pool.recording, options.sources.join(' + ')),

@@ -75,6 +75,11 @@ export function drawSpecPlan(options: SpecAugment, n: number, clipSeconds: numbe
   return { kind: 'spec-augment/1', time, freq, mix, ...(options.maskValue === 'mean' ? { maskValue: 'mean' as const } : {}) };
 }
 
+/** A plan that changes nothing: no mask on any clip and no mix. */
+export function isIdentityPlan(plan: SpecPlan): boolean {
+  return plan.mix === null && plan.time.every((t) => t.length === 0) && plan.freq.every((f) => f.length === 0);
+}
+
 export function isSpecPlan(plan: FeaturePlan | undefined): plan is FeaturePlan & SpecPlan {
   return plan !== undefined && plan['kind'] === 'spec-augment/1';
 }

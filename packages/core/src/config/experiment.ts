@@ -89,6 +89,12 @@ export const ExperimentSchema = z
      * (bnTop1, ...), leaving the run's own statistics untouched.
      */
     evalVariants: z.strictObject({ flip: z.boolean().default(false), bnRecalibrate: z.number().int().min(0).default(0) }).optional(),
+    /**
+     * Compute the teacher's answer and the student's input once per row when the source marks its
+     * rows as fixed (Batch.keys; trainer/row-cache.ts). Absent = on; false recomputes every step
+     * (the same answers, slower). Optional so that configs resolved before it keep their fingerprint.
+     */
+    rowCache: z.boolean().optional(),
     checkpointEvery: z.number().int().positive().default(100),
     keepCheckpoints: z.number().int().positive().default(2),
     runsDir: z.string().default('runs'),
@@ -192,7 +198,7 @@ export function loadExperiment(path: string, overrides: readonly string[], valid
 
 /** A short stable hash of the resolved config, recorded in results so runs can be grouped. */
 /** Budget-like fields a resumed run may change; anything else would break exact resumption. */
-export const RESUMABLE_FIELDS: ReadonlySet<string> = new Set(['maxSteps', 'maxMinutes', 'engine', 'logEvery', 'evalEvery', 'checkpointEvery', 'keepCheckpoints', 'evalBatchSize']);
+export const RESUMABLE_FIELDS: ReadonlySet<string> = new Set(['maxSteps', 'maxMinutes', 'engine', 'logEvery', 'evalEvery', 'checkpointEvery', 'keepCheckpoints', 'evalBatchSize', 'rowCache']);
 
 export function configHash(experiment: Experiment): string {
   const canonical = JSON.stringify(experiment, (_key, value: unknown) =>

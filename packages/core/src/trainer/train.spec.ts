@@ -11,6 +11,7 @@ import { createModel } from '../models/index.js';
 import { RunDir } from './run-dir.js';
 import { NonFiniteLossError, train } from './train.js';
 import { syncPredictor } from '../teachers/predictor.js';
+import type { BatchSource } from './types.js';
 
 beforeAll(async () => {
   await selectEngine({ backend: 'wasm' });
@@ -253,5 +254,51 @@ describe('weight average (experiment.ema)', () => {
     expect(Array.from(loaded.stateDict().get('linear.weight')!.dataSync())).toEqual(Array.from(full.stateDict().get('linear.weight')!.dataSync()));
     await expect(train({ experiment: e, student: loaded, source: shapes(0), runDir: RunDir.create(tmpRuns(), 'ema-none', e) })).rejects.toThrow(/sets ema but no model/);
     for (const m of [full, fullAverage, resumed, resumedAverage, loaded]) m.dispose();
+  });
+  it('answers fixed rows from memory after their first batch, with the losses of a run that recomputes them', async () => {
+    // 16 fixed images; batch b holds rows (b-1)*8 .. b*8-1 mod 16, keyed by row.
+    const rows = Array.from({ length: 16 }, (_, r) => Array.from({ length: 8 * 8 * 3 }, (_, k) => ((r * 7919 + k * 104729) % 1000) / 1000));
+    const keyed = (withKeys: boolean): BatchSource => ({
+      description: 'sixteen fixed rows',
+      labeled: false,
+      inputShape: [8, 8, 3],
+      async *batches(fromStep, batchSize) {
+        for (let step = fromStep; ; step++) {
+          const keys = Int32Array.from({ length: batchSize }, (_, i) => ((step - 1) * batchSize + i) % 16);
+          yield { x: tf.tensor4d(Array.from(keys).flatMap((k) => rows[k]!), [batchSize, 8, 8, 3]), ...(withKeys ? { keys } : {}) };
+        }
+      },
+      dispose() {},
+    });
+    const runOnce = async (withKeys: boolean, rowCache?: boolean) => {
+      let teacherRows = 0;
+      const weights = tf.tensor2d(Array.from({ length: 12 }, (_, k) => ((k * 37) % 11) / 5 - 1), [3, 4]);
+      const teacher = syncPredictor(
+        (x: tf.Tensor) => {
+          teacherRows += x.shape[0]!;
+          return tf.matMul(tf.mean(x, [1, 2]), weights);
+        },
+        { description: 'linear teacher', numClasses: 4, dispose() {} },
+      );
+      const e = experiment({ mode: 'distill', data: { kind: 'synthetic_single_image', imageSize: 8 }, teacher: { kind: 'run', path: 'unused' }, maxSteps: 12, logEvery: 4, evalEvery: 2, checkpointEvery: 1000, ...(rowCache === undefined ? {} : { rowCache }) });
+      const student = createModel('resnet8', { numClasses: 4 }, 0);
+      const runDir = RunDir.create(tmpRuns(), 'rows', e);
+      const counts: number[] = [];
+      await train({ experiment: e, student, teacher, source: keyed(withKeys), runDir, evaluate: async () => { counts.push(tf.memory().numTensors); return {}; } });
+      student.dispose();
+      weights.dispose();
+      return { losses: runDir.readMetrics().filter((m) => m['type'] === 'train').map((m) => m['loss'] as number), teacherRows, counts };
+    };
+    const recomputed = await runOnce(false);
+    const cached = await runOnce(true);
+    const off = await runOnce(true, false);
+    expect(recomputed.teacherRows).toBe(12 * 8);
+    expect(cached.teacherRows).toBe(16);
+    expect(off.teacherRows).toBe(12 * 8);
+    expect(cached.losses).toHaveLength(3);
+    cached.losses.forEach((loss, i) => expect(loss).toBeCloseTo(recomputed.losses[i]!, 5));
+    expect(off.losses).toEqual(recomputed.losses);
+    // The cache holds arrays, not tensors: the count stays flat once the rows are held.
+    expect(new Set(cached.counts.slice(1)).size).toBe(1);
   });
 });

@@ -17,6 +17,7 @@ import { RNG_STREAMS } from '../rng-streams.js';
 import { pruneCheckpoints, restoreLatestCheckpoint, saveCheckpoint, type LogWindow, type TrainerState } from './checkpoint.js';
 import { studentInput as studentInputOf } from './preprocess.js';
 import type { RunDir } from './run-dir.js';
+import { RowCache } from './row-cache.js';
 import { copyWeights, updateAverage } from './weight-average.js';
 import { makeStepPlan, planIsDue, PLAN_SKIP_STEPS } from './step-plan.js';
 import type { BatchSource, FeatureExtractor, Metrics, Teacher } from './types.js';
@@ -171,6 +172,10 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
   let windowSamples = 0;
   const iterator = source.batches(state.step + 1, e.batchSize);
   let stopReason: StopReason;
+  // Memory only: a resumed run computes each row again once, which gives the same answers.
+  const teacherRows = new RowCache('teacher logits');
+  const inputRows = new RowCache('student inputs');
+  let cacheLogged = false;
 
   try {
     for (;;) {
@@ -188,8 +193,11 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
       const lr = lrAt(step);
 
       // --- teacher (outside the tape: it never trains) and student input
-      const teacherLogits = teacher ? await teacher.predict(batch.x, batch.plan) : undefined;
-      const studentInput = studentInputOf(batch.x, e.student.normalize, deps.studentFeatures, batch.plan);
+      const keys = e.rowCache === false ? undefined : batch.keys;
+      const teacherLogits = !teacher ? undefined : keys ? await teacherRows.get(keys, batch.x, (x) => teacher.predict(x)) : await teacher.predict(batch.x, batch.plan);
+      const studentInput = keys && deps.studentFeatures
+        ? await inputRows.get(keys, batch.x, (x) => studentInputOf(x, e.student.normalize, deps.studentFeatures))
+        : studentInputOf(batch.x, e.student.normalize, deps.studentFeatures, batch.plan);
 
       // --- student loss, gradients, update
       let studentTop1: Tensor | undefined;
@@ -244,6 +252,10 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
           lrAt = scheduleFor(state.plan.steps);
           progress?.log(`planned ${state.plan.steps} steps for the ${e.maxMinutes}-minute budget (${state.plan.stepsPerSecond} steps/s over steps ${from.step + 1}-${step}); the ${e.schedule.kind} schedule decays to step ${state.plan.steps}`);
         }
+      }
+      if (!cacheLogged && keys && teacherRows.hits + inputRows.hits > 0 && teacherRows.misses + inputRows.misses > 0 && step % e.logEvery === 0) {
+        cacheLogged = true;
+        progress?.log(`row cache: teacher answers of ${teacherRows.size} rows and student inputs of ${inputRows.size} rows held in memory (batches mark their rows as fixed); rowCache=false recomputes them`);
       }
       if (step % e.logEvery === 0) {
         lastTrain = {

@@ -21,6 +21,12 @@ export interface Batch {
   y?: Tensor;
   plan?: FeaturePlan;
   /**
+   * Row identities, set only when row i of `x` is a pure function of `keys[i]` and `plan` is a
+   * no-op for the batch (fixed clips, no per-batch augmentation): the trainer then computes the
+   * teacher's answer and the student's input features once per key (trainer/row-cache.ts).
+   */
+  keys?: Int32Array;
+  /**
    * Multi-view evaluation (10 clips per video, several crops per image): `x` holds `views`
    * consecutive rows per labelled sample, and predictions are averaged per sample (softmax mean).
    */
