@@ -37,6 +37,7 @@ export const SMOKE = [
   { target: 'image:visualize', args: ['--steps', '2'], data: true, needs: 'image:train' },
   { target: 'audio:generate', args: ['--count', '16', '--export-wav', '2'], data: true },
   { target: 'audio:bench', args: ['--count', '32'], data: true },
+  { target: 'audio:bench-row-cache', args: ['--steps', '4', '--set', 'batchSize=16', '--set', 'data.count=32', '--set', 'data.balance.pool=64', '--set', 'eval.limit=20', '--set', 'evalBatchSize=20'], data: true },
   ...['audio:train', 'audio:train-control', 'audio:train-keywords', 'audio:train-control-keywords'].map((target) => ({
     target,
     args: ['--max-steps', '2', ...TRAIN, '--set', 'batchSize=16', '--set', 'data.count=32', '--set', 'data.balance.pool?=64', '--set', 'eval.limit=20', '--set', 'evalBatchSize=20'],

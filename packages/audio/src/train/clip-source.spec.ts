@@ -145,7 +145,7 @@ describe('audio_clips per-batch waveform augmentation (data.online)', () => {
       const { value } = await it.next();
       expect(value!.keys).toHaveLength(4);
       const data = (await value!.x.data()) as Float32Array;
-      value!.keys!.forEach((key, i) => {
+      value!.keys!.forEach((key: number, i: number) => {
         const row = data.slice(i * 16000, (i + 1) * 16000);
         const earlier = rowsByKey.get(key);
         if (earlier) {
