@@ -31,6 +31,7 @@ export { Module, Sequential, type ForwardOptions } from './nn/module.js';
 export { Conv2d, DepthwiseConv2d, BatchNorm2d, Linear, globalAvgPool } from './nn/layers.js';
 export { recalibrateBatchNorm } from './nn/batch-norm-recalibration.js';
 export { copyWeights } from './trainer/weight-average.js';
+export { bestCheckpointOf, bestDirOf, type BestRecord, type KeepBestOptions } from './trainer/keep-best.js';
 export { models, createModel, BUILTIN_MODELS, Classifier, optionAShortcut, type ModelArgs, type ModelEntry } from './models/index.js';
 export { losses, klDistillation, crossEntropy, type LossFn, type LossInputs, type LossEntry } from './losses/index.js';
 export { optimizers, Adam, Sgd, type Optimizer, type OptimizerEntry } from './optim/optimizers.js';

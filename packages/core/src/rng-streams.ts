@@ -45,6 +45,8 @@ export const RNG_STREAMS = {
   clipFloor: streamTag('floor'),
   /** Per-batch waveform augmentation of the single-recording clips (data.online). */
   clipOnline: streamTag('onl'),
+  /** The fixed augmentations of each clip under data.online.variants (one stream per clip and variant). */
+  clipVariant: streamTag('onlv'),
   /** Procedural image sources. */
   noiseImage: streamTag('noise'),
   deadLeaves: streamTag('leaves'),

@@ -4,7 +4,7 @@
  * data source, teacher, student and evaluation set are wired to core's trainer; the result record
  * comes out, written to `<run>/result.json`. The CLI, a notebook, a sweep or a launcher call this.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   AugpriorError,
@@ -38,6 +38,10 @@ import {
   tf,
   train,
   trainingFingerprint,
+  bestCheckpointOf,
+  bestDirOf,
+  writeFileAtomic,
+  type BestRecord,
   type Batch,
   type StudentAdjustment,
   type BatchSource,
@@ -218,6 +222,9 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
       ctx.log(`[augprior] logit adjustment tau ${e.student.logitAdjust.tau} at the ${e.student.logitAdjust.at === 'groups' ? 'folded groups' : 'classes'}: teacher prior over ${saved.samples} training samples (${TEACHER_PRIOR_FILE}), largest ${top.join(', ')}`);
     }
     for (const line of await writeRunSheets(runDir.path, trainData, studentFeatures)) ctx.log(line);
+    const summary = (full: EvaluationResult | undefined) => (full && evalSet ? summarizeEvaluation(full, evalSet.description, evalSet.classNames) : null);
+    // experiment.keepBest: the best evaluation's full summary, kept beside its checkpoint so a resumed run still reports it.
+    const bestEvalPath = join(bestDirOf(runDir.path), 'eval.json');
     const started = new Date();
     const outcome = await train({
       experiment: e,
@@ -231,6 +238,7 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
       ...(context.signal ? { signal: context.signal } : {}),
       fingerprints: { config: trainingFingerprint(e), ...(e.teacher ? { teacher: teacherFingerprint(e.teacher, open) } : {}) },
       allowChanged: options.allowChanged === true,
+      onBest: (best) => writeFileAtomic(bestEvalPath, `${JSON.stringify({ best, eval: summary(lastFull) }, null, 2)}\n`),
       ...(evalSet
         ? {
             evaluate: async (model: Classifier) => {
@@ -243,7 +251,9 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
     });
     progress.stop();
 
-    const summary = (full: EvaluationResult | undefined) => (full && evalSet ? summarizeEvaluation(full, evalSet.description, evalSet.classNames) : null);
+    const finalEval = lastFull && outcome.lastEval ? summary(lastFull) : null;
+    const kept = e.keepBest && outcome.state.best && existsSync(bestEvalPath) ? (JSON.parse(readFileSync(bestEvalPath, 'utf8')) as { best: BestRecord; eval: ReturnType<typeof summary> }) : undefined;
+    const bestEval = kept && kept.best.step === outcome.state.best!.step ? kept.eval : null;
     const result: RunResult = validateRunResult(
       {
         format: RESULT_FORMAT,
@@ -258,8 +268,9 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
         samplesSeen: outcome.state.samplesSeen,
         steps: outcome.state.step,
         wallSeconds: Math.round(outcome.state.elapsedSeconds * 10) / 10,
-        // The evaluation of the final weights when the run ended on one; a resumed run with no new evaluation has none.
-        eval: lastFull && outcome.lastEval ? summary(lastFull) : null,
+        // The evaluation of the run's model: under keepBest the best one, else the final weights' when
+        // the run ended on one (a resumed run with no new evaluation has none).
+        eval: e.keepBest ? bestEval : finalEval,
         configHash: configHash(e),
         gitCommit: gitCommit(ctx.cwd),
         startedAt: started.toISOString(),
@@ -278,6 +289,8 @@ async function trainInRun(e: Experiment, runDir: RunDir, engine: Awaited<ReturnT
           evalSet: evalSet?.description ?? null,
           train: outcome.lastTrain ?? null,
           lastEval: outcome.lastEval ?? null,
+          // experiment.keepBest: which evaluation the run's model is, and what the last step scored.
+          ...(e.keepBest ? { best: outcome.state.best ?? null, bestCheckpoint: bestCheckpointOf(runDir.path)?.path ?? null, finalEval } : {}),
         },
       },
       join(runDir.path, 'result.json'),

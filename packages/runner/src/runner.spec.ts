@@ -34,6 +34,24 @@ describe('runExperiment / evaluateModel', () => {
   }, 120_000);
 });
 
+describe('experiment.keepBest', () => {
+  it('reports the best evaluation as the run\'s eval, the last beside it, and evaluateModel scores the kept weights', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'augprior-best-'));
+    const e = parseExperiment(applyOverrides(small(), ['maxSteps=30', 'evalEvery=5', 'keepBest={"metric":"top1"}']), sectionValidators, 'tiny');
+    const outcome = await runExperiment(e, { cwd, log: () => {}, progress: 'off' });
+    const evals = outcome.evaluations.map((m) => ({ step: m.step, top1: m['top1']! }));
+    expect(evals).toHaveLength(6);
+    // The first of the highest (ties keep the earlier, fewer-sample model).
+    const peak = evals.reduce((a, b) => (b.top1 > a.top1 ? b : a));
+    const extra = outcome.result!.extra as { best: { step: number; value: number }; finalEval: { metrics: Record<string, { value: number }> } };
+    expect(extra.best).toMatchObject({ metric: 'top1', step: peak.step, value: peak.top1 });
+    expect(outcome.result!.eval!.metrics['top1']!.value).toBe(peak.top1);
+    expect(extra.finalEval.metrics['top1']!.value).toBe(evals[evals.length - 1]!.top1);
+    const evaluated = await evaluateModel({ model: 'runs/tiny-supervised' }, { cwd, log: () => {} });
+    expect(evaluated.result.top1).toBe(peak.top1);
+  }, 120_000);
+});
+
 describe('student.fold', () => {
   it('trains a student with more outputs than the eval set has classes and evaluates it folded, in the run and in evaluateModel', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'augprior-fold-'));

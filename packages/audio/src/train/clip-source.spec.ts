@@ -104,6 +104,28 @@ describe('audio_clips per-batch waveform augmentation (data.online)', () => {
     return data;
   };
   const rms = (x: Float32Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);
+  /** Checks that a key seen again holds the same row; returns the rows by key and how many repeats there were. */
+  const rowsByKeyOver = async (source: BatchSource, steps: number, visit: (key: number, row: Float32Array) => void = () => {}) => {
+    const rows = new Map<number, Float32Array>();
+    let repeats = 0;
+    const it = source.batches(1, 4);
+    for (let step = 1; step <= steps; step++) {
+      const { value } = await it.next();
+      expect(value!.keys).toHaveLength(4);
+      const data = (await value!.x.data()) as Float32Array;
+      value!.keys!.forEach((key: number, i: number) => {
+        const row = data.slice(i * 16000, (i + 1) * 16000);
+        visit(key, row);
+        const earlier = rows.get(key);
+        if (earlier) {
+          repeats++;
+          expect(row).toEqual(earlier);
+        } else rows.set(key, row);
+      });
+      value!.x.dispose();
+    }
+    return { rows, repeats };
+  };
   beforeAll(async () => {
     await selectEngine({ backend: 'cpu' });
   });
@@ -137,24 +159,8 @@ describe('audio_clips per-batch waveform augmentation (data.online)', () => {
   });
   it('keys its rows by clip only when the batch is the stored clips as they are', async () => {
     const quiet = { timeMasks: { count: 0 }, freqMasks: { count: 0 }, mix: { mode: 'none' } };
-    const rowsByKey = new Map<number, Float32Array>();
-    const it = (await audioClipsSource(args({ specAugment: quiet }), context)).batches(1, 4);
     // Two epochs of 16 clips: a key seen again holds the same waveform.
-    let repeats = 0;
-    for (let step = 1; step <= 8; step++) {
-      const { value } = await it.next();
-      expect(value!.keys).toHaveLength(4);
-      const data = (await value!.x.data()) as Float32Array;
-      value!.keys!.forEach((key: number, i: number) => {
-        const row = data.slice(i * 16000, (i + 1) * 16000);
-        const earlier = rowsByKey.get(key);
-        if (earlier) {
-          repeats++;
-          expect(row).toEqual(earlier);
-        } else rowsByKey.set(key, row);
-      });
-      value!.x.dispose();
-    }
+    const { rows: rowsByKey, repeats } = await rowsByKeyOver(await audioClipsSource(args({ specAugment: quiet }), context), 8);
     expect(rowsByKey.size).toBe(16);
     expect(repeats).toBe(16);
     const keysOf = async (source: BatchSource) => {
@@ -165,5 +171,22 @@ describe('audio_clips per-batch waveform augmentation (data.online)', () => {
     // SpecAugment masks (the default plan) or waveform augmentation make each visit a new row.
     expect(await keysOf(await audioClipsSource(args({}), context))).toBeUndefined();
     expect(await keysOf(await audioClipsSource(args({ specAugment: quiet, online: { gainDb: [-6, 6] } }), context))).toBeUndefined();
+  });
+
+  it('with online.variants, keys each row by (clip, variant): a key seen again is the same augmented waveform', async () => {
+    const quiet = { timeMasks: { count: 0 }, freqMasks: { count: 0 }, mix: { mode: 'none' } };
+    const online = { shiftMs: 100, gainDb: [-6, 6], variants: 3 };
+    const { rows: plainRows } = await rowsByKeyOver(await audioClipsSource(args({ specAugment: quiet }), context), 4);
+    const before = tf.memory().numTensors;
+    // 12 epochs of 16 clips: 48 possible keys, most seen more than once; a variant is not its stored clip.
+    const { rows: rowsByKey, repeats } = await rowsByKeyOver(await audioClipsSource(args({ specAugment: quiet, online }), context), 48, (key, row) => expect(row).not.toEqual(plainRows.get(Math.floor(key / 3))));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(rowsByKey.size).toBeGreaterThan(16);
+    expect(rowsByKey.size).toBeLessThanOrEqual(48);
+    expect(repeats).toBeGreaterThan(0);
+    // Two variants of one clip differ from each other.
+    const variantsOfClip0 = [0, 1, 2].map((v) => rowsByKey.get(v)).filter((r): r is Float32Array => r !== undefined);
+    expect(variantsOfClip0.length).toBeGreaterThan(1);
+    expect(variantsOfClip0[0]).not.toEqual(variantsOfClip0[1]);
   });
 });

@@ -135,6 +135,9 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
   const onlineNote = options.online ? `, per-batch waveform augmentation ${JSON.stringify(options.online)}` : '';
   const data = { ...pool, count: selection.indices.length, description: `${pool.description}${selection.note}${onlineNote}` };
   const L = data.clipLength;
+  if (options.online?.variants !== undefined && pool.count * options.online.variants > 2 ** 31 - 1) {
+    throw new AugpriorError('config.invalid', `data.online.variants ${options.online.variants} x ${pool.count} clips is more rows than a row key holds (2^31)`, 'use fewer variants or a smaller pool');
+  }
   const sampler = new EpochSampler(context.seed, RNG_STREAMS.clipEpoch, data.count);
   let weighted: WeightedSampler | undefined;
   const fillClip = (out: Float32Array, clip: number): void => {
@@ -177,16 +180,24 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
         // Weighted draws are with replacement, each batch from its own stream (resume-exact).
         const draw = weighted ? Rng.derive(context.seed, RNG_STREAMS.withReplacement, step) : undefined;
         const online = options.online ? Rng.derive(context.seed, RNG_STREAMS.clipOnline, step) : undefined;
+        const variants = options.online?.variants;
         const keys = new Int32Array(batchSize);
         for (let i = 0; i < batchSize; i++) {
           const clip = selection.indices[weighted ? weighted.draw(draw!) : sampler.at((step - 1) * batchSize + i)]!;
-          keys[i] = clip;
           fillClip(x.subarray(i * L, (i + 1) * L), clip);
-          if (online) augmentOnline(x.subarray(i * L, (i + 1) * L), options.online!, options.recipe.sampleRate, selection.indices.length, readClip, online);
+          if (variants !== undefined) {
+            // The batch stream picks the variant; the variant's own stream fixes what it does.
+            const variant = Math.min(variants - 1, Math.floor(online!.uniform() * variants));
+            keys[i] = clip * variants + variant;
+            augmentOnline(x.subarray(i * L, (i + 1) * L), options.online!, options.recipe.sampleRate, selection.indices.length, readClip, Rng.derive(context.seed, RNG_STREAMS.clipVariant, clip, variant));
+          } else {
+            keys[i] = clip;
+            if (online) augmentOnline(x.subarray(i * L, (i + 1) * L), options.online!, options.recipe.sampleRate, selection.indices.length, readClip, online);
+          }
         }
         const plan = drawSpecPlan(options.specAugment, batchSize, options.recipe.clipSeconds, options.recipe.sampleRate / 2, Rng.derive(context.seed, RNG_STREAMS.specAugment, step));
-        // Rows that are the stored clips as they are: the trainer may answer them from memory.
-        const fixed = !online && isIdentityPlan(plan);
+        // Rows that are a pure function of their key (the stored clip, or one of its fixed variants): the trainer may answer them from memory.
+        const fixed = (!online || variants !== undefined) && isIdentityPlan(plan);
         yield { x: tf.tensor4d(x, [batchSize, 1, L, 1]), plan: plan as unknown as Readonly<Record<string, unknown>>, ...(fixed ? { keys } : {}) };
       }
     },

@@ -20,6 +20,13 @@ export const OnlineAugmentSchema = z.strictObject({
   background: z
     .strictObject({ p: z.number().min(0).max(1).default(0), snrDb: z.tuple([z.number(), z.number()]).default([10, 30]) })
     .default({ p: 0, snrDb: [10, 30] }),
+  /**
+   * Draw each row's augmentation from `variants` fixed ones per clip instead of afresh: row =
+   * (clip, variant), a pure function of both, so the trainer's row cache can answer it from memory
+   * (trainer/row-cache.ts). Trades unlimited variety for variants x the fixed clips at cached speed.
+   * Absent: a new augmentation every batch (not cacheable).
+   */
+  variants: z.number().int().min(1).max(1024).optional(),
 });
 export type OnlineAugment = z.infer<typeof OnlineAugmentSchema>;
 

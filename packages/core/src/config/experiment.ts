@@ -18,6 +18,7 @@ import { schedules } from '../optim/schedules.js';
 import { ClassFoldArgs } from '../teachers/class-fold.js';
 import { LogitAdjustSchema } from '../trainer/logit-adjust.js';
 import { WeightAverageSchema } from '../trainer/weight-average.js';
+import { KeepBestSchema } from '../trainer/keep-best.js';
 import type { Registry } from '../registry.js';
 import { parseComponent, type ComponentKind, type ComponentSection } from './component.js';
 import { migrateExperimentConfig } from './migrate.js';
@@ -73,6 +74,13 @@ export const ExperimentSchema = z
     schedule: kindWithArgs.default({ kind: 'constant' }),
     /** Keep an exponential moving average of the weights, evaluated beside the raw ones (trainer/weight-average.ts). */
     ema: WeightAverageSchema.optional(),
+    /**
+     * Keep the weights of the best evaluation so far (by `metric`, on the run's eval set) in
+     * `<run>/best/`; that checkpoint, not the last, is then the run's model (result.json's eval,
+     * `augprior eval`, a from-run teacher). An early stop chosen on the eval set, which must then be
+     * a validation set: a figure reported for the test set comes from a separate evaluation.
+     */
+    keepBest: KeepBestSchema.optional(),
     batchSize: z.number().int().positive(),
     /** Budgets: training stops at whichever comes first (at least one is required). */
     maxSteps: z.number().int().positive().optional(),

@@ -7,6 +7,7 @@ import { createModel } from '../models/index.js';
 import type { Classifier } from '../models/classifier.js';
 import { tf, type Tensor } from '../tf.js';
 import { listCheckpoints, loadModelWeights } from '../trainer/checkpoint.js';
+import { bestCheckpointOf } from '../trainer/keep-best.js';
 import { LogitAdjustSchema, readTeacherPrior, type LogitAdjust } from '../trainer/logit-adjust.js';
 import { studentInput, type Normalization } from '../trainer/preprocess.js';
 import { RunDir } from '../trainer/run-dir.js';
@@ -54,7 +55,8 @@ export function loadRunModel(path: string, options: { logitAdjust?: LogitAdjust 
   // Runs made before the {kind, ...args} config shape keep working as teachers.
   const parsed = RunConfigSubset.safeParse(migrateExperimentConfig(run.readConfig()).config);
   if (!parsed.success) throw new AugpriorError('run.bad-config', `${run.configPath} does not describe a model: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
-  const latest = listCheckpoints(run.checkpointsDir)[0];
+  // A run that kept its best evaluation (experiment.keepBest) is that model, not its last step.
+  const latest = bestCheckpointOf(run.path) ?? listCheckpoints(run.checkpointsDir)[0];
   if (!latest) throw new AugpriorError('run.no-checkpoint', `run ${run.path} has no checkpoint yet`, 'train it first (or let it reach its first checkpointEvery)');
   const { student } = parsed.data;
   const model = createModel(student.kind, { numClasses: student.numClasses, inChannels: student.inChannels }, parsed.data.seed);

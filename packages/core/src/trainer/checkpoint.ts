@@ -15,6 +15,7 @@ import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizers.js';
 import type { RngState } from '../rng.js';
 import type { StepPlan } from './step-plan.js';
+import type { BestRecord } from './keep-best.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors.js';
 
@@ -43,6 +44,8 @@ export interface TrainerState {
   window: LogWindow;
   /** The step count a wall-clock budget was planned into (step-plan.ts); absent under maxSteps. */
   plan?: StepPlan;
+  /** The best evaluation so far under experiment.keepBest (keep-best.ts); absent without it. */
+  best?: BestRecord;
 }
 
 export interface CheckpointInfo {
@@ -102,6 +105,7 @@ export async function saveCheckpoint(dir: string, model: Module, optimizer: Opti
     rngState: JSON.stringify(state.rngState),
     window: JSON.stringify(state.window),
     ...(state.plan ? { plan: JSON.stringify(state.plan) } : {}),
+    ...(state.best ? { best: JSON.stringify(state.best) } : {}),
   };
   metadata['contentSha256'] = checkpointDigest(tensors, metadata);
   const path = checkpointPath(dir, state.step);
@@ -176,6 +180,7 @@ function parseState(metadata: Record<string, string>, path: string): TrainerStat
       rngState: JSON.parse(metadata['rngState'] ?? '') as RngState,
       window: JSON.parse(metadata['window'] ?? '') as LogWindow,
       ...(metadata['plan'] ? { plan: JSON.parse(metadata['plan']) as StepPlan } : {}),
+      ...(metadata['best'] ? { best: JSON.parse(metadata['best']) as BestRecord } : {}),
     };
   } catch (error) {
     throw new AugpriorError('checkpoint.corrupt', `${path} has unusable trainer metadata (${(error as Error).message})`);

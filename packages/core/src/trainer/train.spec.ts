@@ -302,3 +302,72 @@ describe('weight average (experiment.ema)', () => {
     expect(new Set(cached.counts.slice(1)).size).toBe(1);
   });
 });
+
+describe('keeping the best evaluation (experiment.keepBest)', () => {
+  // Scripted scores per evaluated step: the peak (step 20) is neither the first nor the last.
+  const scores: Record<number, number> = { 10: 0.3, 20: 0.7, 30: 0.5, 40: 0.6 };
+  const scripted = async (_m: unknown, step: number) => ({ top1: 0, balancedAccuracy: scores[step]! });
+
+  it('keeps the peak in best/, records it in every later checkpoint, and loadRunModel answers with it', async () => {
+    const { listCheckpoints, readCheckpoint } = await import('./checkpoint.js');
+    const { bestCheckpointOf } = await import('./keep-best.js');
+    const { loadRunModel } = await import('../teachers/from-run.js');
+    const e = experiment({ maxSteps: 40, checkpointEvery: 10, evalEvery: 10, keepBest: { metric: 'balancedAccuracy' } });
+    const student = createModel('resnet8', { numClasses: 4 }, 0);
+    const dir = RunDir.create(tmpRuns(), 'best', e);
+    const seen: number[] = [];
+    let atPeak: number[] = [];
+    const before = tf.memory().numTensors;
+    const outcome = await train({
+      experiment: e, student, source: shapes(0), runDir: dir,
+      evaluate: async (m, step) => {
+        if (step === 20) atPeak = Array.from(student.stateDict().get('linear.weight')!.dataSync());
+        return scripted(m, step);
+      },
+      onBest: (b) => { seen.push(b.step); },
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(seen).toEqual([10, 20]);
+    expect(outcome.state.best).toMatchObject({ metric: 'balancedAccuracy', value: 0.7, step: 20, samplesSeen: 160 });
+    const kept = bestCheckpointOf(dir.path)!;
+    expect(kept.step).toBe(20);
+    expect(readdirSync(join(dir.path, 'best')).filter((f) => f.endsWith('.safetensors'))).toHaveLength(1);
+    expect(JSON.parse(readCheckpoint(listCheckpoints(dir.checkpointsDir)[0]!.path).metadata['best']!)).toMatchObject({ step: 20, value: 0.7 });
+    const loaded = loadRunModel(dir.path);
+    expect(loaded.step).toBe(20);
+    expect(Array.from(loaded.model.stateDict().get('linear.weight')!.dataSync())).toEqual(atPeak);
+    // The last step's weights differ from the peak's: the test would pass vacuously otherwise.
+    expect(Array.from(student.stateDict().get('linear.weight')!.dataSync())).not.toEqual(atPeak);
+    loaded.model.dispose();
+    student.dispose();
+  });
+
+  it('resumes against the recorded best and drops a best written after the checkpoint it continues from', async () => {
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const { bestCheckpointOf } = await import('./keep-best.js');
+    const e = experiment({ maxSteps: 40, checkpointEvery: 10, evalEvery: 10, keepBest: { metric: 'balancedAccuracy' } });
+    const dir = RunDir.create(tmpRuns(), 'best-resume', e);
+    const first = createModel('resnet8', { numClasses: 4 }, 0);
+    await train({ experiment: { ...e, maxSteps: 30 }, student: first, source: shapes(0), runDir: dir, evaluate: scripted });
+    first.dispose();
+    // What a kill between writing a new best and its regular checkpoint leaves: a best newer than every checkpoint.
+    mkdirSync(join(dir.path, 'best'), { recursive: true });
+    writeFileSync(join(dir.path, 'best', 'step-00000035.safetensors'), 'partial');
+    const seen: number[] = [];
+    const resumed = createModel('resnet8', { numClasses: 4 }, 0);
+    const outcome = await train({ experiment: e, student: resumed, source: shapes(0), runDir: dir, evaluate: scripted, onBest: (b) => { seen.push(b.step); } });
+    expect(outcome.resumedFrom).toBe(30);
+    // 0.6 at step 40 does not beat the 0.7 recorded before the resume.
+    expect(seen).toEqual([]);
+    expect(outcome.state.best?.step).toBe(20);
+    expect(bestCheckpointOf(dir.path)!.step).toBe(20);
+    resumed.dispose();
+  });
+
+  it('names the metric and the ones there are when keepBest.metric is not evaluated', async () => {
+    const e = experiment({ maxSteps: 10, evalEvery: 10, keepBest: { metric: 'macroF1' } });
+    const student = createModel('resnet8', { numClasses: 4 }, 0);
+    await expect(train({ experiment: e, student, source: shapes(0), runDir: RunDir.create(tmpRuns(), 'best-bad', e), evaluate: scripted })).rejects.toThrow(/keepBest.metric "macroF1" is not among the evaluation's metrics \(balancedAccuracy, top1\)/);
+    student.dispose();
+  });
+});

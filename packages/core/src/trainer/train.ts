@@ -18,6 +18,7 @@ import { pruneCheckpoints, restoreLatestCheckpoint, saveCheckpoint, type LogWind
 import { studentInput as studentInputOf } from './preprocess.js';
 import type { RunDir } from './run-dir.js';
 import { RowCache } from './row-cache.js';
+import { bestDirOf, dropBestAfter, improves, type BestRecord } from './keep-best.js';
 import { copyWeights, updateAverage } from './weight-average.js';
 import { makeStepPlan, planIsDue, PLAN_SKIP_STEPS } from './step-plan.js';
 import type { BatchSource, FeatureExtractor, Metrics, Teacher } from './types.js';
@@ -43,6 +44,8 @@ export interface TrainDeps {
   allowChanged?: boolean;
   /** Milliseconds on a monotonic clock (default performance.now); tests pass a scripted one. */
   clock?: () => number;
+  /** Called when an evaluation becomes the kept best (experiment.keepBest), after its checkpoint is written. */
+  onBest?: (best: BestRecord) => void | Promise<void>;
 }
 
 /** A resume whose checkpoint was made with another config or teacher, unless allowed. */
@@ -123,6 +126,9 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
     runDir.recordChange({ step: restored!.state.step, what: change.what, from: change.from, to: change.to, at: new Date().toISOString() });
     progress?.log(`warning: continuing with a changed ${change.what} (--allow-changed; recorded in changes.jsonl)`);
   }
+  // Best checkpoints newer than the state resumed from belong to steps about to be trained again.
+  const droppedBest = dropBestAfter(runDir.path, restored?.state.step ?? 0);
+  if (droppedBest) progress?.log(`dropped ${droppedBest} best checkpoint(s) written after the step this run continues from`);
   if (restored) {
     state = restored.state;
     rng = Rng.fromState(state.rngState);
@@ -159,6 +165,16 @@ export async function train(deps: TrainDeps): Promise<TrainOutcome> {
     lastEvalStep = state.step;
     runDir.appendMetrics({ type: 'eval', step: state.step, samplesSeen: state.samplesSeen, elapsedSeconds: round(state.elapsedSeconds), ...lastEval });
     progress?.log(`eval @ step ${state.step}: ${Object.entries(lastEval).map(([k, v]) => `${k} ${fmt(v)}`).join(' ')}`);
+    if (e.keepBest && improves(e.keepBest, lastEval, state.best)) {
+      state.best = { metric: e.keepBest.metric, value: lastEval[e.keepBest.metric]!, step: state.step, samplesSeen: state.samplesSeen, elapsedSeconds: round(state.elapsedSeconds) };
+      // The best first, then the regular checkpoint that records it, then the older best goes:
+      // a kill anywhere in between leaves a best that some checkpoint's state names.
+      await saveCheckpoint(bestDirOf(runDir.path), student, optimizer, state, { arch: student.arch, name: e.name }, average);
+      await saveNow();
+      pruneCheckpoints(bestDirOf(runDir.path), 1);
+      progress?.log(`best ${e.keepBest.metric} so far (${fmt(state.best.value)} at step ${state.step}): kept in ${bestDirOf(runDir.path)}`);
+      await deps.onBest?.(state.best);
+    }
   };
 
   const evalPeriod = e.evalEveryMinutes !== undefined ? e.evalEveryMinutes * 60 : undefined;
