@@ -66,6 +66,13 @@ export async function openClipDataset(options: AudioClipsOptions, context: { dat
   return { dir, samples, clipLength: manifest.clipLength, count: manifest.count, description: `${manifest.count} ${options.recipe.clipSeconds}-s clips of ${recording.description} (${dir})`, recording };
 }
 
+/** Writes clip `clip` of the stored int16 clips into `out` as floats in [-1, 1). */
+function fillClip(data: { samples: Int16Array; clipLength: number }, out: Float32Array, clip: number): void {
+  const L = data.clipLength;
+  const base = clip * L;
+  for (let j = 0; j < L; j++) out[j] = data.samples[base + j]! / 32768;
+}
+
 /** Evaluation batch size of a scoring pass over the clips. */
 const SCORE_BATCH = 256;
 
@@ -81,10 +88,7 @@ export async function scoreClips(teacher: Predictor, data: { samples: Int16Array
       batchSize,
       (start, count) => {
         const x = new Float32Array(count * L);
-        for (let i = 0; i < count; i++) {
-          const base = indices[start + i]! * L;
-          for (let k = 0; k < L; k++) x[i * L + k] = data.samples[base + k]! / 32768;
-        }
+        for (let i = 0; i < count; i++) fillClip(data, x.subarray(i * L, (i + 1) * L), indices[start + i]!);
         return tf.tensor4d(x, [count, 1, L, 1]);
       },
       (done) => progress.update({ fraction: done / indices.length, rate: done / Math.max((performance.now() - started) / 1000, 1e-9), status: `${done}/${indices.length} clips` }),
@@ -140,13 +144,9 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
   }
   const sampler = new EpochSampler(context.seed, RNG_STREAMS.clipEpoch, data.count);
   let weighted: WeightedSampler | undefined;
-  const fillClip = (out: Float32Array, clip: number): void => {
-    const base = clip * L;
-    for (let j = 0; j < L; j++) out[j] = data.samples[base + j]! / 32768;
-  };
   const readClip = (k: number): Float32Array => {
     const out = new Float32Array(L);
-    fillClip(out, selection.indices[k]!);
+    fillClip(data, out, selection.indices[k]!);
     return out;
   };
   return {
@@ -184,7 +184,7 @@ export async function audioClipsSource(options: AudioClipsOptions, context: { da
         const keys = new Int32Array(batchSize);
         for (let i = 0; i < batchSize; i++) {
           const clip = selection.indices[weighted ? weighted.draw(draw!) : sampler.at((step - 1) * batchSize + i)]!;
-          fillClip(x.subarray(i * L, (i + 1) * L), clip);
+          fillClip(data, x.subarray(i * L, (i + 1) * L), clip);
           if (variants !== undefined) {
             // The batch stream picks the variant; the variant's own stream fixes what it does.
             const variant = Math.min(variants - 1, Math.floor(online!.uniform() * variants));

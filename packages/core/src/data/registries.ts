@@ -129,7 +129,7 @@ export const teacherKinds = Registry.from<TeacherKind>('teacher kind', [
   [
     'run',
     defineTeacherKind({
-      description: 'the final weights of an earlier augprior run (e.g. a supervised teacher)',
+      description: 'the weights of an earlier augprior run (its kept best under keepBest, else its newest checkpoint; e.g. a supervised teacher)',
       args: TeacherFromRunArgs,
       load: async (args, { cwd }) => teacherFromRun(args, cwd, (section) => createFeatureExtractor(section, 'teacher run student.features')),
     }),
